@@ -1,0 +1,75 @@
+/* error.c: status-code texts, the per-thread detailed error message, logging and start-up of the third-party libraries. */
+#include "zfstress/core.h"
+
+#include <gsl/gsl_errno.h>
+#include <gsl/gsl_version.h>
+#include <hdf5.h>
+#include <png.h>
+#include <cairo.h>
+#include <yaml.h>
+#include <zlib.h>
+
+#include <stdio.h>
+#include <stdarg.h>
+
+static _Thread_local char zf_msg[2048];
+static int zf_level = ZF_LOG_WARN;
+
+const char *zf_strerror(int status)
+{
+    switch (status) {
+    case ZF_OK: return "success";
+    case ZF_EINVAL: return "invalid argument";
+    case ZF_ENOMEM: return "out of memory";
+    case ZF_EIO: return "input/output error";
+    case ZF_EPARSE: return "parse error";
+    case ZF_ESCHEMA: return "experiment file does not follow the schema";
+    case ZF_EHDF5: return "HDF5 error";
+    case ZF_EDATA: return "unusable data";
+    case ZF_ESTUDY: return "invalid study file";
+    case ZF_ENUMERIC: return "numerical error";
+    default: return "unknown error";
+    }
+}
+
+int zf_error(int status, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(zf_msg, sizeof zf_msg, fmt, ap);
+    va_end(ap);
+    return status;
+}
+
+const char *zf_errmsg(void) { return zf_msg; }
+void zf_error_clear(void) { zf_msg[0] = '\0'; }
+
+void zf_log_set_level(int level) { zf_level = level; }
+int zf_log_get_level(void) { return zf_level; }
+
+void zf_log(int level, const char *fmt, ...)
+{
+    if (level > zf_level)
+        return;
+    va_list ap;
+    va_start(ap, fmt);
+    fputs("zfstress: ", stderr);
+    vfprintf(stderr, fmt, ap);
+    fputc('\n', stderr);
+    va_end(ap);
+}
+
+void zf_init(void)
+{
+    gsl_set_error_handler_off();
+    H5Eset_auto2(H5E_DEFAULT, NULL, NULL);
+}
+
+void zf_versions(char *buf, size_t size)
+{
+    unsigned maj = 0, min = 0, rel = 0;
+    H5get_libversion(&maj, &min, &rel);
+    snprintf(buf, size, "zfstress %s, hdf5 %u.%u.%u, gsl %s, libpng %s, cairo %s, libyaml %s, zlib %s",
+             ZF_VERSION, maj, min, rel, GSL_VERSION, png_libpng_ver, cairo_version_string(),
+             yaml_get_version_string(), zlibVersion());
+}
