@@ -41,7 +41,8 @@ enum { ZF_UNITS_MM = 0, ZF_UNITS_CM = 1, ZF_UNITS_PX = 2 };
 int zf_units_parse(const char *s);
 const char *zf_units_name(int units);
 
-/* Read a generic CSV/TSV track into tr (which must be initialised and empty).
+/* Read a generic CSV/TSV track into tr (which must be initialised and empty;
+ * on failure it is left empty).
  * Errors name the file, line and column: unknown column, non-numeric cell,
  * empty track, time going backwards. */
 int zf_track_read_csv(const char *path, const zf_csv_spec *spec, zf_track *tr);

@@ -1,3 +1,164 @@
-/* zfstress.c: placeholder main, replaced by the dispatch table. */
+/* zfstress.c: the program entry: dispatch table, top-level usage, help and shared option parsing. */
+#include "cli/cli.h"
 #include "zfstress/core.h"
-int main(void) { zf_init(); return 0; }
+
+#include <getopt.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+
+const char *zf_cli_command_line = "";
+
+static const zf_command commands[] = {
+    {"run", zf_cmd_run, zf_usage_run, "run every stage of a study: ingest, metrics, stats, plot"},
+    {"ingest", zf_cmd_ingest, zf_usage_ingest, "read the sample sheet and every track into experiment.h5"},
+    {"metrics", zf_cmd_metrics, zf_usage_metrics, "compute the stress endpoints of every fish (--list: the catalogue)"},
+    {"stats", zf_cmd_stats, zf_usage_stats, "compare every group with the control (Welch t, Mann-Whitney U, Hedges' g)"},
+    {"plot", zf_cmd_plot, zf_usage_plot, "draw one box + swarm figure per endpoint"},
+    {"info", zf_cmd_info, zf_usage_info, "summarise an experiment file: subjects, samples, duration, groups"},
+    {"simulate", zf_cmd_simulate, zf_usage_simulate, "write a synthetic ketamine dose study (generic CSV layout)"},
+};
+#define NCOMMANDS (sizeof commands / sizeof commands[0])
+
+static void usage(FILE *fp)
+{
+    fprintf(fp, "zfstress %s: batch analysis of zebrafish stress studies\n\n", ZF_VERSION);
+    fputs("Usage: zfstress <command> [options]\n\nCommands:\n", fp);
+    for (size_t i = 0; i < NCOMMANDS; i++)
+        fprintf(fp, "  %-10s %s\n", commands[i].name, commands[i].summary);
+    fputs("  help       show the usage of a command: zfstress help CMD\n\n"
+          "Options: --version, --help. Each command takes -q (quiet) and -v (verbose).\n"
+          "Exit status: 0 success, 1 data or runtime error, 2 usage error.\n", fp);
+}
+
+static const zf_command *find(const char *name)
+{
+    for (size_t i = 0; i < NCOMMANDS; i++)
+        if (strcmp(commands[i].name, name) == 0)
+            return &commands[i];
+    return NULL;
+}
+
+int zf_cli_fail(const char *cmd, int status)
+{
+    const char *msg = zf_errmsg();
+    fprintf(stderr, "zfstress %s: %s\n", cmd, msg[0] ? msg : zf_strerror(status));
+    return ZF_EXIT_FAIL;
+}
+
+int zf_cli_usage_error(const char *cmd, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    fprintf(stderr, "zfstress %s: ", cmd);
+    vfprintf(stderr, fmt, ap);
+    fprintf(stderr, "\nTry 'zfstress help %s'.\n", cmd);
+    va_end(ap);
+    return ZF_EXIT_USAGE;
+}
+
+int zf_cli_stage_args(const char *cmd, int argc, char **argv, const char **study, const char **out,
+                      void (*use)(FILE *))
+{
+    static const struct option longopts[] = {
+        {"out", required_argument, NULL, 'o'}, {"help", no_argument, NULL, 'h'},
+        {"quiet", no_argument, NULL, 'q'}, {"verbose", no_argument, NULL, 'v'}, {NULL, 0, NULL, 0},
+    };
+    int c;
+    *out = NULL;
+    optind = 1;
+    opterr = 0;
+    while ((c = getopt_long(argc, argv, "o:hqv", longopts, NULL)) != -1) {
+        switch (c) {
+        case 'o': *out = optarg; break;
+        case 'h': use(stdout); return -1;
+        case 'q': zf_log_set_level(ZF_LOG_ERROR); break;
+        case 'v': zf_log_set_level(zf_log_get_level() + 1); break;
+        default:
+            return zf_cli_usage_error(cmd, "unknown option or missing value: '%s'", argv[optind - 1]);
+        }
+    }
+    if (argc - optind != 1) {
+        if (argc == 1) {
+            use(stderr);
+            return ZF_EXIT_USAGE;
+        }
+        return zf_cli_usage_error(cmd, "expected one study file, got %d arguments", argc - optind);
+    }
+    *study = argv[optind];
+    return 0;
+}
+
+static char *join_args(int argc, char **argv)
+{
+    size_t n = 1;
+    for (int i = 0; i < argc; i++)
+        n += strlen(argv[i]) + 1;
+    char *s = malloc(n);
+    if (!s)
+        return NULL;
+    size_t o = 0;
+    for (int i = 0; i < argc; i++) {
+        size_t l = strlen(argv[i]);
+        memcpy(s + o, argv[i], l);
+        o += l;
+        s[o++] = i + 1 < argc ? ' ' : '\0';
+    }
+    if (!argc)
+        s[0] = '\0';
+    return s;
+}
+
+static int finish(int code)
+{
+    if (fflush(stdout) != 0 || ferror(stdout) || fclose(stdout) != 0) {
+        fputs("zfstress: cannot write to standard output\n", stderr);
+        return ZF_EXIT_FAIL;
+    }
+    return code;
+}
+
+int main(int argc, char **argv)
+{
+    zf_init();
+    if (argc < 2) {
+        usage(stderr);
+        return ZF_EXIT_USAGE;
+    }
+    const char *name = argv[1];
+    if (strcmp(name, "--version") == 0 || strcmp(name, "version") == 0) {
+        char v[512];
+        zf_versions(v, sizeof v);
+        printf("%s\n", v);
+        return finish(ZF_EXIT_OK);
+    }
+    if (strcmp(name, "--help") == 0 || strcmp(name, "-h") == 0) {
+        usage(stdout);
+        return finish(ZF_EXIT_OK);
+    }
+    if (strcmp(name, "help") == 0) {
+        if (argc == 2) {
+            usage(stdout);
+            return finish(ZF_EXIT_OK);
+        }
+        const zf_command *c = find(argv[2]);
+        if (!c) {
+            fprintf(stderr, "zfstress help: unknown command '%s'\n", argv[2]);
+            usage(stderr);
+            return ZF_EXIT_USAGE;
+        }
+        c->usage(stdout);
+        return finish(ZF_EXIT_OK);
+    }
+    const zf_command *c = find(name);
+    if (!c) {
+        fprintf(stderr, "zfstress: unknown command '%s'\n", name);
+        usage(stderr);
+        return ZF_EXIT_USAGE;
+    }
+    char *line = join_args(argc, argv);
+    zf_cli_command_line = line ? line : "";
+    int code = c->run(argc - 1, argv + 1);
+    free(line);
+    return finish(code < 0 ? ZF_EXIT_OK : code);
+}

@@ -1,0 +1,51 @@
+/* pipeline.h: the stages of a study (ingest, metrics, stats, plot) and the runner that chains them. */
+#ifndef ZFSTRESS_PIPELINE_H
+#define ZFSTRESS_PIPELINE_H
+
+#include <stddef.h>
+
+#include "zfstress/experiment.h"
+#include "zfstress/study.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/* Output files of a study, all under one directory. Paths are malloc'd. */
+typedef struct zf_outputs {
+    char *dir;
+    char *experiment;   /* dir/experiment.h5 */
+    char *metrics_csv;  /* dir/metrics.csv */
+    char *binned_csv;   /* dir/binned.csv */
+    char *stats_csv;    /* dir/stats.csv */
+    char *figures;      /* dir/figures */
+} zf_outputs;
+
+/* dir NULL: the study's output directory. */
+int zf_outputs_init(zf_outputs *o, const zf_study *s, const char *dir);
+void zf_outputs_free(zf_outputs *o);
+
+/* Read the sample sheet and every track named in it into e (fresh file).
+ * command is recorded in /provenance. */
+int zf_stage_ingest(const zf_study *s, zf_experiment *e, const char *command);
+/* Compute the catalogue for every subject of e: /metrics, /binned, and the
+ * CSV tables metrics.csv (one row per subject) and binned.csv (tidy, one row
+ * per subject and bin); CSVs are written atomically. */
+int zf_stage_metrics(const zf_study *s, zf_experiment *e, const char *metrics_csv, const char *binned_csv);
+/* Compare every endpoint between the levels of the study's factor and its
+ * control: /stats and stats.csv. */
+int zf_stage_stats(const zf_study *s, zf_experiment *e, const char *stats_csv);
+/* One box + swarm figure per endpoint into figdir/<metric>.png. */
+int zf_stage_plot(const zf_study *s, zf_experiment *e, const char *figdir);
+
+/* Every stage in order: one experiment file committed once, then the tables
+ * and figures. */
+int zf_run(const zf_study *s, const zf_outputs *o, const char *command);
+
+/* Print subjects, samples, duration and groups of an experiment file to fp. */
+int zf_experiment_info(const char *path, void *fp /* FILE * */);
+
+#ifdef __cplusplus
+}
+#endif
+#endif

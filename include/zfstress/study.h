@@ -1,0 +1,50 @@
+/* study.h: the study file (study.yaml) that names the inputs, arena, parameters, comparison and output of one analysis. */
+#ifndef ZFSTRESS_STUDY_H
+#define ZFSTRESS_STUDY_H
+
+#include <stddef.h>
+
+#include "zfstress/metrics.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/* Everything a run needs. Paths are resolved relative to the study file's
+ * directory. Owned strings are freed by zf_study_free. */
+typedef struct zf_study {
+    char *path;          /* the study file */
+    char *dir;           /* its directory */
+    char *text;          /* its bytes, recorded as provenance */
+    char sha256[65];     /* of text */
+    char *samples;       /* resolved path of the sample sheet */
+    char *format;        /* default reader, "csv" */
+    char *col_time;      /* generic CSV column names */
+    char *col_x;
+    char *col_y;
+    int units;           /* ZF_UNITS_* */
+    double px_per_mm;    /* NaN when not set */
+    int y_down;          /* y_axis: down */
+    double fps;          /* NaN when not set */
+    zf_arena arena;
+    zf_metric_params metrics;
+    char *factor;        /* compare.factor, "group" */
+    char *control;       /* compare.control, "control" */
+    char *adjust;        /* compare.adjust, "holm" */
+    size_t nboot;        /* compare.bootstrap, 5000 */
+    unsigned long seed;  /* compare.seed */
+    char *output;        /* resolved output directory */
+} zf_study;
+
+/* Defaults of every key (the values zf_study_load starts from). */
+void zf_study_default(zf_study *s);
+
+/* Parse and validate path. Unknown keys, wrong types and out-of-range values
+ * fail with ZF_ESTUDY and "'study.yaml':LINE:COL: ..." naming what was expected. */
+int zf_study_load(const char *path, zf_study *out);
+void zf_study_free(zf_study *s); /* keeps the struct; NULL is a no-op */
+
+#ifdef __cplusplus
+}
+#endif
+#endif

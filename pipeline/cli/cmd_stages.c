@@ -1,0 +1,147 @@
+/* cmd_stages.c: the study subcommands (run, ingest, metrics, stats, plot): parse, load the study, call the library. */
+#include "cli/cli.h"
+#include "zfstress/core.h"
+#include "zfstress/experiment.h"
+#include "zfstress/metrics.h"
+#include "zfstress/pipeline.h"
+#include "zfstress/study.h"
+
+#include <string.h>
+
+static void stage_usage(FILE *fp, const char *cmd, const char *what, const char *writes)
+{
+    fprintf(fp, "Usage: zfstress %s STUDY.yaml [--out DIR] [-q] [-v]\n\n%s\n\n", cmd, what);
+    fprintf(fp, "Options:\n"
+                "  -o, --out DIR   output directory (default: 'output' of the study, else results/ beside it)\n"
+                "  -q, --quiet     only errors\n"
+                "  -v, --verbose   progress messages (twice: debug)\n"
+                "  -h, --help      this text\n\nWrites: %s\n", writes);
+}
+
+void zf_usage_run(FILE *fp)
+{
+    stage_usage(fp, "run", "Run every stage of the study: ingest, metrics, stats, plot.",
+                "DIR/experiment.h5, DIR/metrics.csv, DIR/binned.csv, DIR/stats.csv, DIR/figures/*.png");
+}
+void zf_usage_ingest(FILE *fp)
+{
+    stage_usage(fp, "ingest", "Read the sample sheet and every track it names into one HDF5 experiment file\n"
+                              "(canonical units: s, mm, y up; missing samples NaN).", "DIR/experiment.h5");
+}
+void zf_usage_metrics(FILE *fp)
+{
+    stage_usage(fp, "metrics", "Compute the metric catalogue for every subject of DIR/experiment.h5.\n"
+                               "'zfstress metrics --list' prints the catalogue.",
+                "/metrics and /binned in DIR/experiment.h5, DIR/metrics.csv, DIR/binned.csv");
+}
+void zf_usage_stats(FILE *fp)
+{
+    stage_usage(fp, "stats", "Compare every level of compare.factor with compare.control, per endpoint:\n"
+                             "Welch t, Mann-Whitney U and Hedges' g (BCa bootstrap 95% CI).",
+                "/stats in DIR/experiment.h5, DIR/stats.csv");
+}
+void zf_usage_plot(FILE *fp)
+{
+    stage_usage(fp, "plot", "Draw one box + swarm figure per endpoint (PNG, 300 dpi, 85 x 70 mm).",
+                "DIR/figures/<metric>.png");
+}
+
+typedef enum { ST_INGEST, ST_METRICS, ST_STATS, ST_PLOT, ST_RUN } stage;
+
+static int run_stage(const char *cmd, stage which, int argc, char **argv, void (*use)(FILE *))
+{
+    const char *study_path = NULL, *out = NULL;
+    zf_study study;
+    zf_outputs o;
+    zf_experiment *e = NULL;
+    int rc = zf_cli_stage_args(cmd, argc, argv, &study_path, &out, use);
+    if (rc)
+        return rc;
+    memset(&o, 0, sizeof o);
+    if ((rc = zf_study_load(study_path, &study)) != ZF_OK)
+        return zf_cli_fail(cmd, rc);
+    if ((rc = zf_outputs_init(&o, &study, out)) != ZF_OK)
+        goto done;
+    switch (which) {
+    case ST_RUN:
+        rc = zf_run(&study, &o, zf_cli_command_line);
+        break;
+    case ST_INGEST:
+        if ((rc = zf_mkdir_p(o.dir)) || (rc = zf_experiment_create(o.experiment, &e)))
+            break;
+        if ((rc = zf_stage_ingest(&study, e, zf_cli_command_line)) == ZF_OK)
+            rc = zf_experiment_commit(e);
+        else
+            zf_experiment_close(e);
+        e = NULL;
+        break;
+    case ST_METRICS:
+    case ST_STATS:
+        if ((rc = zf_experiment_open(o.experiment, 1, &e)))
+            break;
+        rc = which == ST_METRICS ? zf_stage_metrics(&study, e, o.metrics_csv, o.binned_csv)
+                                 : zf_stage_stats(&study, e, o.stats_csv);
+        if (rc == ZF_OK)
+            rc = zf_experiment_commit(e);
+        else
+            zf_experiment_close(e);
+        e = NULL;
+        break;
+    case ST_PLOT:
+        if ((rc = zf_experiment_open(o.experiment, 0, &e)))
+            break;
+        rc = zf_stage_plot(&study, e, o.figures);
+        zf_experiment_close(e);
+        e = NULL;
+        break;
+    }
+done:
+    zf_outputs_free(&o);
+    zf_study_free(&study);
+    if (rc)
+        return zf_cli_fail(cmd, rc);
+    return ZF_EXIT_OK;
+}
+
+int zf_cmd_run(int argc, char **argv) { return run_stage("run", ST_RUN, argc, argv, zf_usage_run); }
+int zf_cmd_ingest(int argc, char **argv) { return run_stage("ingest", ST_INGEST, argc, argv, zf_usage_ingest); }
+int zf_cmd_stats(int argc, char **argv) { return run_stage("stats", ST_STATS, argc, argv, zf_usage_stats); }
+int zf_cmd_plot(int argc, char **argv) { return run_stage("plot", ST_PLOT, argc, argv, zf_usage_plot); }
+
+int zf_cmd_metrics(int argc, char **argv)
+{
+    if (argc == 2 && strcmp(argv[1], "--list") == 0) {
+        printf("name\tunit\tarena\tparameters\tdefinition\treference\n");
+        for (size_t i = 0; i < zf_metric_count(); i++) {
+            const zf_metric_desc *d = zf_metric_get(i);
+            printf("%s\t%s\t%s\t%s\t%s\t%s\n", d->name, d->unit,
+                   d->arena == ZF_ARENA_SIDE ? "side" : d->arena == ZF_ARENA_TOP ? "top" : "any",
+                   d->params[0] ? d->params : "-", d->definition, d->reference);
+        }
+        return ZF_EXIT_OK;
+    }
+    return run_stage("metrics", ST_METRICS, argc, argv, zf_usage_metrics);
+}
+
+void zf_usage_info(FILE *fp)
+{
+    fputs("Usage: zfstress info EXPERIMENT.h5\n\n"
+          "Print the schema, subjects, samples, missing positions, durations, groups and metrics\n"
+          "of an experiment file, one 'key<TAB>value' line each.\n", fp);
+}
+
+int zf_cmd_info(int argc, char **argv)
+{
+    if (argc == 2 && (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0)) {
+        zf_usage_info(stdout);
+        return ZF_EXIT_OK;
+    }
+    if (argc == 1) {
+        zf_usage_info(stderr);
+        return ZF_EXIT_USAGE;
+    }
+    if (argc != 2 || argv[1][0] == '-')
+        return zf_cli_usage_error("info", "expected one experiment file");
+    int rc = zf_experiment_info(argv[1], stdout);
+    return rc ? zf_cli_fail("info", rc) : ZF_EXIT_OK;
+}
