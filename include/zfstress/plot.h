@@ -41,6 +41,10 @@ typedef struct zf_box_figure {
 /* Draw a box (type-7 quartiles, whiskers to 1.5 IQR) + swarm figure with n per
  * group under the axis and p values / stars above; format from the extension of
  * path (.png, .pdf, .svg). text goes into PNG tEXt chunks (or PDF metadata). */
+/* Colours: groups[0] (control) grey #8C8C8C, then the Okabe-Ito colours from
+ * #E69F00 in order. Fonts DejaVu Sans. Output is atomic and deterministic
+ * (identical inputs, identical bytes; PDF carries a fixed creation date,
+ * SVG has no metadata). ZF_EINVAL when the size leaves no room for the data. */
 int zf_plot_box_swarm(const zf_box_figure *fig, const char *path,
                       const zf_png_text *text, size_t ntext);
 

@@ -88,8 +88,8 @@ static int find_col(zf_csv *c, size_t nf, const char *name, const char *role, si
         if (o >= sizeof have)
             o = sizeof have - 1;
     }
-    return zf_error(ZF_EPARSE, "'%s':%zu: expected a %s column '%s', found columns %s",
-                    zf_csv_path(c), zf_csv_line(c), role, name, have);
+    return zf_error(ZF_EPARSE, "'%s':%zu: expected a column '%s' (%s), found columns %s",
+                    zf_csv_path(c), zf_csv_line(c), name, role, have);
 }
 
 static int bad_number(zf_csv *c, size_t col, const char *name, const char *text)
@@ -127,9 +127,9 @@ int zf_track_read_csv(const char *path, const zf_csv_spec *spec, zf_track *tr)
         rc = zf_error(ZF_EDATA, "'%s': empty file: expected a header row and samples", path);
         goto done;
     }
-    if ((has_time && (rc = find_col(c, nf, spec->col_time, "time", &ct)) != ZF_OK) ||
-        (rc = find_col(c, nf, spec->col_x, "x", &cx)) != ZF_OK ||
-        (rc = find_col(c, nf, spec->col_y, "y", &cy)) != ZF_OK)
+    if ((has_time && (rc = find_col(c, nf, spec->col_time, "time in s", &ct)) != ZF_OK) ||
+        (rc = find_col(c, nf, spec->col_x, "x position", &cx)) != ZF_OK ||
+        (rc = find_col(c, nf, spec->col_y, "y position", &cy)) != ZF_OK)
         goto done;
 
     double last_t = -INFINITY;

@@ -10,6 +10,7 @@
 #include <errno.h>
 #include <math.h>
 #include <stdlib.h>
+#include <stdint.h>
 #include <string.h>
 
 /* ---- style (lengths in mm unless named _pt) -------------------------------- */
@@ -25,6 +26,9 @@
 #define P_PT 7.0
 #define CAPTION_PT 6.0
 #define MIN_TEXT_PT 5.0
+#define MIN_NAME_PT 6.0 /* below this, group names are rotated instead */
+#define BR_TICK 0.6     /* bracket end ticks */
+#define ROT_MAX_FRAC 0.3 /* rotated names take at most this part of the height */
 #define AXIS_LW_PT 0.6
 #define BOX_LW_PT 0.6
 #define MEDIAN_LW_PT 1.2
@@ -59,7 +63,9 @@ typedef struct bs_layout {
     double title_top, title_pt;
     double band_bottom, level_h; /* p brackets */
     size_t nbr;
-    double names_top, n_top, name_pt;
+    double names_top, n_top, name_pt, n_pt;
+    int names_rotated;  /* names at 45 degrees as "name (n = K)" */
+    char **glabel;      /* [ng] the rotated labels */
     double slot, box_w, r;
     char *caption;                  /* wrapped in place: lines point into it */
     const char *cap_line[MAX_CAPTION_LINES];
@@ -92,6 +98,10 @@ static void layout_free(bs_layout *L)
             free(L->g[i].x);
         }
     free(L->g);
+    if (L->glabel)
+        for (size_t i = 0; i < L->ng; i++)
+            free(L->glabel[i]);
+    free(L->glabel);
     free(L->caption);
     memset(L, 0, sizeof *L);
 }
@@ -156,6 +166,16 @@ done:
     return rc;
 }
 
+static double data_y(const bs_layout *L, double v)
+{
+    return L->py_bot - (v - L->ticks.lo) / (L->ticks.hi - L->ticks.lo) * (L->py_bot - L->py_top);
+}
+
+static double group_x(const bs_layout *L, size_t i)
+{
+    return L->px0 + ((double)i + 0.5) * L->slot;
+}
+
 /* Width of s[0..len) in the current font. */
 static double prefix_width(cairo_t *cr, char *s, size_t len)
 {
@@ -203,25 +223,82 @@ static void wrap_caption(cairo_t *cr, bs_layout *L, double width)
     }
 }
 
-/* Largest font size <= pt (not below MIN_TEXT_PT) at which s fits width. */
-static double fit_font(cairo_t *cr, const char *s, double pt, int bold, double width)
+/* Largest font size <= pt, in steps of 0.5, not below min_pt, at which s
+ * fits width (min_pt when none does). */
+static double fit_font(cairo_t *cr, const char *s, double pt, int bold, double width, double min_pt)
 {
-    for (; pt > MIN_TEXT_PT; pt -= 0.5) {
+    for (; pt > min_pt; pt -= 0.5) {
         zf_canvas_font(cr, pt, bold);
         if (zf_canvas_text_width(cr, s) <= width)
             return pt;
     }
-    return MIN_TEXT_PT;
+    return min_pt;
 }
 
-static double data_y(const bs_layout *L, double v)
+static int text_fits(cairo_t *cr, const char *s, double pt, double width)
 {
-    return L->py_bot - (v - L->ticks.lo) / (L->ticks.hi - L->ticks.lo) * (L->py_bot - L->py_top);
+    zf_canvas_font(cr, pt, 0);
+    return zf_canvas_text_width(cr, s) <= width;
 }
 
-static double group_x(const bs_layout *L, size_t i)
+#define SIN45 0.70710678118654752
+#define SIN45_ANGLE 0.78539816339744831 /* pi / 4 */
+
+/* Group labels under the x axis (after the caption and the slots are known):
+ * names with "n = K" below, one size for all, shrunk to fit the slots; when
+ * a name would need less than MIN_NAME_PT, every label becomes "name (n = K)"
+ * rotated 45 degrees and ending at its tick. Sets names_top. */
+static int group_labels(cairo_t *cr, const zf_box_figure *fig, bs_layout *L)
 {
-    return L->px0 + ((double)i + 0.5) * L->slot;
+    char buf[48];
+    double room = 0.95 * L->slot;
+    int fit = 1;
+    L->name_pt = TICK_PT;
+    L->n_pt = N_PT;
+    for (size_t i = 0; i < L->ng; i++) {
+        const char *nm = fig->groups[i].name ? fig->groups[i].name : "";
+        snprintf(buf, sizeof buf, "n = %zu", L->g[i].n);
+        L->name_pt = fit_font(cr, nm, L->name_pt, 0, room, MIN_NAME_PT);
+        L->n_pt = fit_font(cr, buf, L->n_pt, 0, room, MIN_TEXT_PT);
+        fit &= text_fits(cr, nm, L->name_pt, room) && text_fits(cr, buf, L->n_pt, room);
+    }
+    if (fit) {
+        zf_canvas_font(cr, L->n_pt, 0);
+        L->n_top = L->cap_top - 1.0 - zf_canvas_font_height(cr);
+        zf_canvas_font(cr, L->name_pt, 0);
+        L->names_top = L->n_top - 0.2 - zf_canvas_font_height(cr);
+        return ZF_OK;
+    }
+
+    L->names_rotated = 1;
+    if (!(L->glabel = calloc(L->ng, sizeof *L->glabel)))
+        return zf_error(ZF_ENOMEM, "out of memory");
+    for (size_t i = 0; i < L->ng; i++) {
+        const char *nm = fig->groups[i].name ? fig->groups[i].name : "";
+        size_t len = strlen(nm) + 32;
+        if (!(L->glabel[i] = malloc(len)))
+            return zf_error(ZF_ENOMEM, "out of memory");
+        snprintf(L->glabel[i], len, "%s (n = %zu)", nm, L->g[i].n);
+    }
+    /* largest size at which every label stays inside the figure on the left
+     * and the block stays within ROT_MAX_FRAC of the height */
+    double ext = 0.0;
+    for (L->name_pt = TICK_PT;; L->name_pt -= 0.5) {
+        zf_canvas_font(cr, L->name_pt, 0);
+        double h = zf_canvas_font_height(cr);
+        int ok = 1;
+        ext = 0.0;
+        for (size_t i = 0; i < L->ng; i++) {
+            double reach = (zf_canvas_text_width(cr, L->glabel[i]) + h) * SIN45;
+            ext = fmax(ext, reach);
+            if (group_x(L, i) - reach < MARGIN)
+                ok = 0;
+        }
+        if ((ok && ext <= ROT_MAX_FRAC * L->H) || L->name_pt <= MIN_TEXT_PT)
+            break;
+    }
+    L->names_top = L->cap_top - 1.0 - ext;
+    return ZF_OK;
 }
 
 /* A p bracket for group i vs control: a p value and fish on both sides. */
@@ -287,9 +364,6 @@ static int layout_build(cairo_t *cr, const zf_box_figure *fig, bs_layout *L)
     L->cap_lh = zf_canvas_font_height(cr);
     L->cap_top = L->H - MARGIN - (double)L->ncap * L->cap_lh;
 
-    zf_canvas_font(cr, N_PT, 0);
-    L->n_top = L->cap_top - 1.0 - zf_canvas_font_height(cr);
-
     /* left: rotated y label, tick labels, ticks, axis */
     double x = MARGIN;
     if (fig->ylabel && fig->ylabel[0]) {
@@ -311,14 +385,8 @@ static int layout_build(cairo_t *cr, const zf_box_figure *fig, bs_layout *L)
     L->slot = L->ng ? (L->px1 - L->px0) / (double)L->ng : L->px1 - L->px0;
     L->box_w = fmin(0.6 * L->slot, BOX_MAX_W);
 
-    /* group names: one size for all, shrunk until the widest fits its slot */
-    L->name_pt = TICK_PT;
-    for (size_t i = 0; i < L->ng; i++) {
-        const char *nm = fig->groups[i].name ? fig->groups[i].name : "";
-        L->name_pt = fmin(L->name_pt, fit_font(cr, nm, L->name_pt, 0, 0.95 * L->slot));
-    }
-    zf_canvas_font(cr, L->name_pt, 0);
-    L->names_top = L->n_top - 0.2 - zf_canvas_font_height(cr);
+    if ((rc = group_labels(cr, fig, L)) != ZF_OK)
+        return rc;
     L->y_xaxis = L->names_top - 0.6 - TICK_LEN;
     L->py_bot = L->y_xaxis - AXIS_OFFSET;
 
@@ -326,7 +394,7 @@ static int layout_build(cairo_t *cr, const zf_box_figure *fig, bs_layout *L)
     double y = MARGIN;
     L->title_top = y;
     if (fig->title && fig->title[0]) {
-        L->title_pt = fit_font(cr, fig->title, TITLE_PT, 1, L->W - 2.0 * MARGIN);
+        L->title_pt = fit_font(cr, fig->title, TITLE_PT, 1, L->W - 2.0 * MARGIN, MIN_TEXT_PT);
         zf_canvas_font(cr, L->title_pt, 1);
         y += zf_canvas_font_height(cr) + 0.8;
     }
@@ -334,14 +402,15 @@ static int layout_build(cairo_t *cr, const zf_box_figure *fig, bs_layout *L)
         if (has_bracket(fig, L, i))
             L->nbr++;
     zf_canvas_font(cr, P_PT, 0);
-    L->level_h = zf_canvas_font_height(cr) + 0.6;
+    L->level_h = zf_canvas_font_height(cr) + 0.3 + BR_TICK + 0.25;
     y += (double)L->nbr * L->level_h;
     L->band_bottom = y;
     L->py_top = y + (L->nbr ? 1.2 : 0.5) + POINT_R;
 
     if (L->px1 - L->px0 < 10.0 || L->py_bot - L->py_top < 10.0)
-        return zf_error(ZF_EINVAL, "figure '%s': %.1f x %.1f mm is too small for its labels",
-                        fig->title ? fig->title : "", L->W, L->H);
+        return zf_error(ZF_EINVAL,
+                        "figure '%s': %.1f x %.1f mm is too small for %zu groups and %zu p brackets",
+                        fig->title ? fig->title : "", L->W, L->H, L->ng, L->nbr);
 
     /* swarm in mm; one radius for all groups, shrunk until every swarm fits its box */
     double ph = L->py_bot - L->py_top, span = L->ticks.hi - L->ticks.lo;
@@ -463,8 +532,16 @@ static void draw_figure(cairo_t *cr, const zf_box_figure *fig, const bs_layout *
         double cx = group_x(L, i);
         zf_canvas_line(cr, cx, L->y_xaxis, cx, L->y_xaxis + TICK_LEN, AXIS_LW_PT);
         zf_canvas_font(cr, L->name_pt, 0);
+        if (L->names_rotated) {
+            cairo_save(cr);
+            cairo_translate(cr, cx, L->names_top);
+            cairo_rotate(cr, -SIN45_ANGLE);
+            zf_canvas_text(cr, 0.0, 0.0, L->glabel[i], 1.0, ZF_VALIGN_TOP);
+            cairo_restore(cr);
+            continue;
+        }
         zf_canvas_text(cr, cx, L->names_top, fig->groups[i].name, 0.5, ZF_VALIGN_TOP);
-        zf_canvas_font(cr, N_PT, 0);
+        zf_canvas_font(cr, L->n_pt, 0);
         snprintf(buf, sizeof buf, "n = %zu", L->g[i].n);
         zf_canvas_text(cr, cx, L->n_top, buf, 0.5, ZF_VALIGN_TOP);
     }
@@ -488,19 +565,20 @@ static void draw_figure(cairo_t *cr, const zf_box_figure *fig, const bs_layout *
             continue;
         double p = fig->p[i];
         double ly = L->band_bottom - (double)level * L->level_h - 0.1;
+        double tick = BR_TICK;
         double x0 = group_x(L, 0), x1 = group_x(L, i);
         cairo_set_line_width(cr, AXIS_LW_PT * ZF_MM_PER_PT);
-        cairo_move_to(cr, x0, ly + 0.6 + 0.1 * L->level_h);
+        cairo_move_to(cr, x0, ly + tick);
         cairo_line_to(cr, x0, ly);
         cairo_line_to(cr, x1, ly);
-        cairo_line_to(cr, x1, ly + 0.6 + 0.1 * L->level_h);
+        cairo_line_to(cr, x1, ly + tick);
         cairo_stroke(cr);
         char ptxt[48];
         zf_p_format(p, ptxt, sizeof ptxt);
         snprintf(buf, sizeof buf, "%s %s", ptxt, zf_p_stars(p));
         double w = zf_canvas_text_width(cr, buf);
         double cxl = fmin(fmax((x0 + x1) / 2.0, MARGIN + w / 2.0), L->W - MARGIN - w / 2.0);
-        zf_canvas_text(cr, cxl, ly - 0.35, buf, 0.5, ZF_VALIGN_BOTTOM);
+        zf_canvas_text(cr, cxl, ly - 0.3, buf, 0.5, ZF_VALIGN_BOTTOM);
         level++;
     }
 
@@ -590,18 +668,31 @@ done:
     return rc;
 }
 
-typedef struct stream_ctx {
-    FILE *fp;
-    int err;
-} stream_ctx;
+/* cairo's vector output collected in memory: the SVG ids are renumbered
+ * before anything reaches the disk, and a failed render never creates a file. */
+typedef struct mem_stream {
+    unsigned char *buf;
+    size_t len, cap;
+} mem_stream;
 
-static cairo_status_t stream_write(void *closure, const unsigned char *data, unsigned int length)
+static cairo_status_t mem_write(void *closure, const unsigned char *data, unsigned int length)
 {
-    stream_ctx *s = closure;
-    if (fwrite(data, 1, length, s->fp) != length) {
-        s->err = errno;
-        return CAIRO_STATUS_WRITE_ERROR;
+    mem_stream *m = closure;
+    if (length > m->cap - m->len) {
+        size_t cap = m->cap ? m->cap : 65536;
+        while (cap - m->len < length) {
+            if (cap > SIZE_MAX / 2)
+                return CAIRO_STATUS_NO_MEMORY;
+            cap *= 2;
+        }
+        unsigned char *nb = realloc(m->buf, cap);
+        if (!nb)
+            return CAIRO_STATUS_NO_MEMORY;
+        m->buf = nb;
+        m->cap = cap;
     }
+    memcpy(m->buf + m->len, data, length);
+    m->len += length;
     return CAIRO_STATUS_SUCCESS;
 }
 
@@ -645,7 +736,8 @@ static int write_vector(const zf_box_figure *fig, const char *path, int format,
 {
     int rc = ZF_OK;
     zf_outfile out = {0};
-    stream_ctx sc = {NULL, 0};
+    mem_stream ms = {NULL, 0, 0};
+    char *svg = NULL;
     cairo_surface_t *surf = NULL;
     cairo_t *cr = NULL;
     double W = fig->width_mm > 0 ? fig->width_mm : DEF_WIDTH_MM;
@@ -656,13 +748,12 @@ static int write_vector(const zf_box_figure *fig, const char *path, int format,
             rc = zf_error(ZF_EINVAL, "'%s': metadata entry %zu has no key or value", path, i);
             goto done;
         }
-    if ((rc = zf_file_open_atomic(path, &out)) != ZF_OK)
-        goto done;
-    sc.fp = out.fp;
     if (format == FMT_PDF)
-        surf = cairo_pdf_surface_create_for_stream(stream_write, &sc, W * ZF_PT_PER_MM, H * ZF_PT_PER_MM);
+        surf = cairo_pdf_surface_create_for_stream(mem_write, &ms, W * ZF_PT_PER_MM,
+                                                   H * ZF_PT_PER_MM);
     else
-        surf = cairo_svg_surface_create_for_stream(stream_write, &sc, W * ZF_PT_PER_MM, H * ZF_PT_PER_MM);
+        surf = cairo_svg_surface_create_for_stream(mem_write, &ms, W * ZF_PT_PER_MM,
+                                                   H * ZF_PT_PER_MM);
     if ((rc = zf_cairo_error(cairo_surface_status(surf), path)) != ZF_OK)
         goto done;
     if (format == FMT_PDF && (rc = pdf_metadata(surf, fig, text, ntext)) != ZF_OK)
@@ -674,24 +765,37 @@ static int write_vector(const zf_box_figure *fig, const char *path, int format,
     if ((rc = render(cr, fig, path)) != ZF_OK)
         goto done;
     cairo_show_page(cr);
+    if ((rc = zf_cairo_error(cairo_status(cr), path)) != ZF_OK)
+        goto done;
     cairo_destroy(cr);
     cr = NULL;
-    cairo_surface_finish(surf); /* writes the trailer through stream_write */
-    if (cairo_surface_status(surf) != CAIRO_STATUS_SUCCESS) {
-        if (sc.err)
-            rc = zf_error(ZF_EIO, "'%s': write failed: %s", out.tmp, strerror(sc.err));
-        else
-            rc = zf_cairo_error(cairo_surface_status(surf), path);
+    cairo_surface_finish(surf); /* emits the trailer */
+    if ((rc = zf_cairo_error(cairo_surface_status(surf), path)) != ZF_OK)
+        goto done;
+
+    const void *bytes = ms.buf;
+    size_t nbytes = ms.len;
+    if (format == FMT_SVG) {
+        if ((rc = zf_svg_renumber_surfaces((const char *)ms.buf, ms.len, &svg, &nbytes)) != ZF_OK)
+            goto done;
+        bytes = svg;
+    }
+    if ((rc = zf_file_open_atomic(path, &out)) != ZF_OK)
+        goto done;
+    if (nbytes && fwrite(bytes, 1, nbytes, out.fp) != nbytes) {
+        rc = zf_error(ZF_EIO, "'%s': write failed: %s", out.tmp, strerror(errno));
         goto done;
     }
-    rc = zf_file_commit(&out);
+    rc = zf_file_commit(&out); /* flush, fsync, close, rename; removes the temp on failure */
 done:
     if (cr)
         cairo_destroy(cr);
     if (surf)
-        cairo_surface_destroy(surf); /* finishes, writing into out.fp if still open */
+        cairo_surface_destroy(surf);
     if (rc != ZF_OK && out.path)
         zf_file_abort(&out);
+    free(ms.buf);
+    free(svg);
     return rc;
 }
 

@@ -32,6 +32,8 @@ int zf_nice_ticks(double min, double max, int target, zf_ticks *t)
 {
     if (!isfinite(min) || !isfinite(max))
         return zf_error(ZF_EINVAL, "axis range [%g, %g] is not finite", min, max);
+    if (!isfinite(max - min))
+        return zf_error(ZF_EINVAL, "axis range [%g, %g] is too wide", min, max);
     if (target < 2)
         target = 2;
     if (min > max) {
@@ -53,6 +55,8 @@ int zf_nice_ticks(double min, double max, int target, zf_ticks *t)
      * one step out by rounding noise */
     double klo = floor(min / step + 1e-9);
     double khi = ceil(max / step - 1e-9);
+    if (!(step > 0.0) || !isfinite(step) || khi - klo > 1000.0)
+        return zf_error(ZF_EINVAL, "axis range [%g, %g] has no usable ticks", min, max);
     t->step = step;
     t->lo = klo * step;
     t->hi = khi * step;

@@ -232,7 +232,7 @@ int zf_experiment_create(const char *path, zf_experiment **out)
     if (!e)
         return ZF_ENOMEM;
     remove(e->tmp);
-    ZF_H5(fcpl = H5Pcreate(H5P_FILE_CREATE), "cannot create property list");
+    ZF_H5(fcpl = plist_nodates(H5P_FILE_CREATE), "cannot create property list");
     ZF_H5(e->file = H5Fcreate(e->tmp, H5F_ACC_TRUNC, fcpl, H5P_DEFAULT),
             "'%s': cannot create HDF5 file (is the directory writable?)", e->tmp);
     ZF_H5(root = H5Gopen2(e->file, "/", H5P_DEFAULT), "cannot open root group");

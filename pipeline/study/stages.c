@@ -195,7 +195,9 @@ int zf_stage_ingest(const zf_study *s, zf_experiment *e, const char *command)
             break;
         }
         if ((rc = zf_sha256_file(path, sha)) != ZF_OK) {
-            zf_error(rc, "'%s':%zu: column %d 'file': %s", t->path, t->line[r], cf + 1, zf_errmsg());
+            char why[1024];
+            snprintf(why, sizeof why, "%s", zf_errmsg());
+            zf_error(rc, "'%s':%zu: column %d 'file': %s", t->path, t->line[r], cf + 1, why);
             break;
         }
         memcpy(hashes + 64 * (r + 1), sha, 64);

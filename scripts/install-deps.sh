@@ -1,0 +1,34 @@
+#!/usr/bin/env bash
+# install-deps.sh: install what zfstress needs to build and test, with apt-get on Debian/Ubuntu.
+# Elsewhere it prints the package names to install by hand.
+set -euo pipefail
+
+# build: compiler, CMake, HDF5 (C), GSL, libpng, cairo, libyaml, OpenSSL (SHA-256), zlib, the font
+# tests: h5dump (hdf5-tools) and h5py to check the experiment file opens in both
+packages=(gcc make cmake pkg-config libhdf5-dev hdf5-tools libgsl-dev libpng-dev libcairo2-dev
+          libyaml-dev libssl-dev zlib1g-dev fonts-dejavu-core python3 python3-h5py)
+
+if ! command -v apt-get >/dev/null 2>&1 || ! command -v dpkg-query >/dev/null 2>&1; then
+    echo "install-deps: not a Debian/Ubuntu system; install these packages (or your system's equivalents):"
+    printf '  %s\n' "${packages[@]}"
+    exit 0
+fi
+
+missing=()
+for p in "${packages[@]}"; do
+    if ! dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed'; then
+        missing+=("$p")
+    fi
+done
+if [ ${#missing[@]} -eq 0 ]; then
+    echo "install-deps: all ${#packages[@]} packages present"
+    exit 0
+fi
+
+echo "install-deps: installing ${missing[*]}"
+sudo=""
+if [ "$(id -u)" -ne 0 ]; then
+    sudo="sudo"
+fi
+$sudo apt-get update -qq
+DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}"
