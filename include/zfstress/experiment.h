@@ -26,6 +26,9 @@ typedef struct zf_track_source {
     const char *sha256;    /* hex digest of the bytes read */
     double mm_per_unit;    /* scale applied to positions */
     const char *y_direction; /* "up" or "down (flipped)" */
+    const char *conversions; /* what was done at the door, one line */
+    const char *individual;  /* individual within a multi-animal file, "" */
+    double fps;              /* frame rate stated or given; NaN when unknown */
 } zf_track_source;
 
 /* Start a new file at path (written to path.tmp). */

@@ -4,6 +4,7 @@
 
 #include <stddef.h>
 
+#include "zfstress/ingest.h"
 #include "zfstress/metrics.h"
 
 #ifdef __cplusplus
@@ -18,14 +19,20 @@ typedef struct zf_study {
     char *text;          /* its bytes, recorded as provenance */
     char sha256[65];     /* of text */
     char *samples;       /* resolved path of the sample sheet */
-    char *format;        /* default reader, "csv" */
+    char *format;        /* default reader: a format name or "auto"; default "csv" */
     char *col_time;      /* generic CSV column names */
     char *col_x;
     char *col_y;
-    int units;           /* ZF_UNITS_* */
+    int units;           /* ZF_UNITS_*, ZF_UNITS_AUTO (default): as the file says */
     double px_per_mm;    /* NaN when not set */
-    int y_down;          /* y_axis: down */
+    int y_axis;          /* ZF_Y_UP, ZF_Y_DOWN, ZF_Y_AUTO (default): the format's convention */
     double fps;          /* NaN when not set */
+    double origin_x;     /* file units; NaN when not set */
+    double origin_y;     /* file units; NaN when not set */
+    double time_offset_s;  /* trim acclimation; default 0 */
+    char *bodypart;      /* keypoint formats; NULL: centroid of confident parts */
+    double min_likelihood; /* keypoint formats; default 0.6 */
+    int decimal_comma;   /* decimal: comma */
     zf_arena arena;
     zf_metric_params metrics;
     char *factor;        /* compare.factor, "group" */

@@ -156,6 +156,13 @@ int zf_metrics_compute(const zf_track *tr, double t0, double t1, const zf_arena 
                 a.latency_freezing_s = run_start - tstart;
         }
     }
+    /* The step out of the window's last sample happens while that sample lasts
+     * (until the next one), so it belongs to this window: bins that partition
+     * a trial then add up to the whole-trial distance. */
+    if (hi < tr->n && valid(tr, hi - 1) && valid(tr, hi)) {
+        a.distance_mm += hypot(tr->x[hi] - tr->x[hi - 1], tr->y[hi] - tr->y[hi - 1]);
+        step_time += tr->t[hi] - tr->t[hi - 1];
+    }
     double span = tr->t[hi - 1] - tstart;
     if (hi < tr->n)
         span = fmin(tr->t[hi], t1) - tstart;

@@ -25,8 +25,8 @@ struct zf_experiment {
     size_t nsamples;
     size_t ntracks, cap;
     int64_t *offset;  /* [ntracks + 1] */
-    char **src_file, **src_format, **src_sha, **src_ydir;
-    double *src_scale;
+    char **src_file, **src_format, **src_sha, **src_ydir, **src_conv, **src_ind;
+    double *src_scale, *src_fps;
     int64_t *src_missing;
 };
 
@@ -158,7 +158,14 @@ static void free_sources(zf_experiment *e)
         if (e->src_format) free(e->src_format[i]);
         if (e->src_sha) free(e->src_sha[i]);
         if (e->src_ydir) free(e->src_ydir[i]);
+        if (e->src_conv) free(e->src_conv[i]);
+        if (e->src_ind) free(e->src_ind[i]);
     }
+    free(e->src_conv);
+    free(e->src_ind);
+    free(e->src_fps);
+    e->src_conv = e->src_ind = NULL;
+    e->src_fps = NULL;
     free(e->src_file);
     free(e->src_format);
     free(e->src_sha);
@@ -635,6 +642,9 @@ static int grow_sources(zf_experiment *e)
     GROW(src_ydir);
     GROW(src_scale);
     GROW(src_missing);
+    GROW(src_conv);
+    GROW(src_ind);
+    GROW(src_fps);
 #undef GROW
     e->cap = cap;
     return ZF_OK;
@@ -682,12 +692,15 @@ int zf_experiment_append_track(zf_experiment *e, const zf_track *tr, const zf_tr
     e->src_format[k] = zf_strdup(src && src->format ? src->format : "");
     e->src_sha[k] = zf_strdup(src && src->sha256 ? src->sha256 : "");
     e->src_ydir[k] = zf_strdup(src && src->y_direction ? src->y_direction : "up");
+    e->src_conv[k] = zf_strdup(src && src->conversions ? src->conversions : "");
+    e->src_ind[k] = zf_strdup(src && src->individual ? src->individual : "");
+    e->src_fps[k] = src ? src->fps : NAN;
     e->src_scale[k] = src ? src->mm_per_unit : 1.0;
     e->src_missing[k] = (int64_t)zf_track_missing(tr);
     e->ntracks++;
     e->nsamples += n;
     e->offset[e->ntracks] = (int64_t)e->nsamples;
-    if (!e->src_file[k] || !e->src_format[k] || !e->src_sha[k] || !e->src_ydir[k])
+    if (!e->src_file[k] || !e->src_format[k] || !e->src_sha[k] || !e->src_ydir[k] || !e->src_conv[k] || !e->src_ind[k])
         rc = ZF_ENOMEM;
 done:
     if (fspace >= 0) H5Sclose(fspace);
@@ -722,6 +735,9 @@ int zf_experiment_finish_tracks(zf_experiment *e)
         (rc = write_strings(g, "source_format", e->src_format, e->ntracks, "reader that read the track file")) ||
         (rc = write_strings(g, "source_sha256", e->src_sha, e->ntracks, "SHA-256 of the bytes of the track file")) ||
         (rc = write_strings(g, "source_y_direction", e->src_ydir, e->ntracks, "y direction of the file: up, or down (flipped at ingest)")) ||
+        (rc = write_strings(g, "source_conversions", e->src_conv, e->ntracks, "conversions applied at ingest (units, y flip, time offset)")) ||
+        (rc = write_strings(g, "source_individual", e->src_ind, e->ntracks, "individual within a multi-animal file, empty for single-animal files")) ||
+        (rc = write_f64(g, "source_fps", e->src_fps, e->ntracks, "Hz", "frame rate stated by the file or the study; NaN when unknown")) ||
         (rc = write_f64(g, "source_scale", e->src_scale, e->ntracks, "mm per file unit", "scale applied to the file's positions")) ||
         (rc = write_f64(g, "source_frames_missing", missing, e->ntracks, "count", "samples with a missing position")))
         goto done;

@@ -1,6 +1,7 @@
 /* stages.c: the study stages (ingest, metrics, stats, plot) over one experiment file, and the runner. */
 #include "zfstress/core.h"
 #include "zfstress/experiment.h"
+#include "zfstress/ingest.h"
 #include "zfstress/metrics.h"
 #include "zfstress/pipeline.h"
 #include "zfstress/plot.h"
@@ -9,12 +10,14 @@
 #include "zfstress/track.h"
 
 #include <math.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 /* Sample-sheet columns that configure reading rather than describe the fish. */
-static const char *const calibration_cols[] = {"file", "format", "fps", "px_per_mm", "y_axis", "units"};
+static const char *const calibration_cols[] = {"file", "format", "fps", "px_per_mm", "y_axis", "units", "origin_x",
+                                               "origin_y", "time_offset_s", "bodypart", "min_likelihood"};
 
 static int is_calibration(const char *name)
 {
@@ -62,21 +65,85 @@ static int subject_col(const zf_table *t)
     return c >= 0 ? c : zf_table_col(t, "id");
 }
 
-/* A per-row number that overrides the study (fps, px_per_mm); NaN when empty. */
-static int row_number(const zf_table *t, size_t r, const char *col, double def, double *out)
+/* Sample-sheet columns that calibrate reading, each a number that overrides
+ * the study's value for its row. */
+typedef struct num_col {
+    const char *name;
+    double lo, hi;
+    size_t off; /* offset of the double in zf_read_opts */
+} num_col;
+
+static const num_col number_cols[] = {
+    {"fps", 1e-9, 1e9, offsetof(zf_read_opts, fps)},
+    {"px_per_mm", 1e-9, 1e9, offsetof(zf_read_opts, px_per_mm)},
+    {"origin_x", -1e12, 1e12, offsetof(zf_read_opts, origin_x)},
+    {"origin_y", -1e12, 1e12, offsetof(zf_read_opts, origin_y)},
+    {"time_offset_s", 0, 1e12, offsetof(zf_read_opts, time_offset_s)},
+    {"min_likelihood", 0, 1, offsetof(zf_read_opts, min_likelihood)},
+};
+
+/* Read options of row r: the study's values, overridden by the row's cells.
+ * Text fields point into the study or the table. */
+static int row_opts(const zf_study *s, const zf_table *t, size_t r, zf_read_opts *o, const char **format)
 {
-    int c = zf_table_col(t, col);
-    *out = def;
-    if (c < 0)
-        return ZF_OK;
-    const char *cell = zf_table_cell(t, r, (size_t)c);
-    double v;
-    int k = zf_parse_number(cell, &v);
-    if (k == ZF_NUM_BAD || (k == ZF_NUM_OK && !(v > 0)))
-        return zf_error(ZF_EPARSE, "'%s':%zu: column %d '%s': expected a positive number, got \"%s\"",
-                        t->path, t->line[r], c + 1, col, cell);
-    if (k == ZF_NUM_OK)
-        *out = v;
+    zf_read_opts_default(o);
+    o->col_time = s->col_time;
+    o->col_x = s->col_x;
+    o->col_y = s->col_y;
+    o->units = s->units;
+    o->px_per_mm = s->px_per_mm;
+    o->y_axis = s->y_axis;
+    o->origin_x = s->origin_x;
+    o->origin_y = s->origin_y;
+    o->arena_height_mm = s->arena.height_mm;
+    o->fps = s->fps;
+    o->time_offset_s = s->time_offset_s;
+    o->bodypart = s->bodypart;
+    o->min_likelihood = s->min_likelihood;
+    o->decimal_comma = s->decimal_comma;
+    *format = s->format;
+    for (size_t k = 0; k < sizeof number_cols / sizeof number_cols[0]; k++) {
+        int c = zf_table_col(t, number_cols[k].name);
+        if (c < 0)
+            continue;
+        const char *cell = zf_table_cell(t, r, (size_t)c);
+        double v;
+        int kind = zf_parse_number(cell, &v);
+        if (kind == ZF_NUM_MISSING && !cell[0])
+            continue;
+        if (kind != ZF_NUM_OK || !(v >= number_cols[k].lo && v <= number_cols[k].hi))
+            return zf_error(ZF_EPARSE, "'%s':%zu: column %d '%s': expected a number between %g and %g, got \"%s\"",
+                            t->path, t->line[r], c + 1, number_cols[k].name, number_cols[k].lo, number_cols[k].hi, cell);
+        memcpy((char *)o + number_cols[k].off, &v, sizeof v);
+    }
+    int c;
+    const char *cell;
+    if ((c = zf_table_col(t, "format")) >= 0 && (cell = zf_table_cell(t, r, (size_t)c))[0]) {
+        if (strcmp(cell, "auto") != 0 && !zf_format_find(cell))
+            return zf_error(ZF_EPARSE, "'%s':%zu: column %d 'format': unknown format \"%s\" (zfstress formats lists them)",
+                            t->path, t->line[r], c + 1, cell);
+        *format = cell;
+    }
+    if ((c = zf_table_col(t, "units")) >= 0 && (cell = zf_table_cell(t, r, (size_t)c))[0]) {
+        if ((o->units = zf_units_parse(cell)) < 0)
+            return zf_error(ZF_EPARSE, "'%s':%zu: column %d 'units': expected mm, cm or px, got \"%s\"",
+                            t->path, t->line[r], c + 1, cell);
+    }
+    if ((c = zf_table_col(t, "y_axis")) >= 0 && (cell = zf_table_cell(t, r, (size_t)c))[0]) {
+        if (strcmp(cell, "up") == 0)
+            o->y_axis = ZF_Y_UP;
+        else if (strcmp(cell, "down") == 0)
+            o->y_axis = ZF_Y_DOWN;
+        else
+            return zf_error(ZF_EPARSE, "'%s':%zu: column %d 'y_axis': expected up or down, got \"%s\"",
+                            t->path, t->line[r], c + 1, cell);
+    }
+    if ((c = zf_table_col(t, "individual")) >= 0 && (cell = zf_table_cell(t, r, (size_t)c))[0])
+        o->individual = cell;
+    if ((c = zf_table_col(t, "arena")) >= 0 && (cell = zf_table_cell(t, r, (size_t)c))[0])
+        o->arena = cell;
+    if ((c = zf_table_col(t, "bodypart")) >= 0 && (cell = zf_table_cell(t, r, (size_t)c))[0])
+        o->bodypart = cell;
     return ZF_OK;
 }
 
@@ -113,124 +180,197 @@ static int check_sheet(const zf_study *s, const zf_table *t)
     return ZF_OK;
 }
 
+/* State of the ingest sink: each track a reader emits becomes one subject. */
+typedef struct ingest_ctx {
+    zf_experiment *e;
+    const zf_table *sheet;
+    size_t row;            /* sheet row being read */
+    const char *file;      /* as named in the sheet */
+    const char *format;    /* reader used */
+    const char *sha;
+    const zf_read_opts *o;
+    size_t emitted;        /* tracks emitted for this row */
+    /* the subjects table being built: one row of the sheet per track, plus
+     * the individual it came from */
+    char **cells;          /* [n * (sheet->ncol + 1)] */
+    size_t *line;
+    size_t n, cap;
+    int any_individual;
+} ingest_ctx;
+
+static int ingest_sink(void *vctx, zf_track *tr, const zf_track_info *info)
+{
+    ingest_ctx *c = vctx;
+    const zf_table *t = c->sheet;
+    size_t w = t->ncol + 1;
+    int cs = subject_col(t), rc;
+    if (tr->n < 2)
+        return zf_error(ZF_EDATA, "'%s': empty track%s%s: expected at least 2 samples, got %zu", c->file,
+                        info->individual[0] ? " of individual " : "", info->individual, tr->n);
+    if (zf_track_missing(tr) == tr->n)
+        return zf_error(ZF_EDATA, "'%s'%s%s: every position is missing: expected at least one tracked sample", c->file,
+                        info->individual[0] ? ": individual " : "", info->individual);
+    if (c->n == c->cap) {
+        size_t cap = c->cap ? 2 * c->cap : 64;
+        char **cells = realloc(c->cells, cap * w * sizeof *cells);
+        if (!cells)
+            return zf_error(ZF_ENOMEM, "out of memory");
+        c->cells = cells;
+        size_t *line = realloc(c->line, cap * sizeof *line);
+        if (!line)
+            return zf_error(ZF_ENOMEM, "out of memory");
+        c->line = line;
+        c->cap = cap;
+    }
+    char **row = c->cells + c->n * w;
+    for (size_t k = 0; k < w; k++)
+        row[k] = NULL;
+    c->line[c->n] = t->line[c->row];
+    c->n++;
+    for (size_t k = 0; k < t->ncol; k++)
+        if (!(row[k] = zf_strdup(zf_table_cell(t, c->row, k))))
+            return ZF_ENOMEM;
+    if (!(row[t->ncol] = zf_strdup(info->individual)))
+        return ZF_ENOMEM;
+    if (info->individual[0]) {
+        c->any_individual = 1;
+        /* a row that takes every individual of a multi-animal file: one subject each */
+        if (!c->o->individual) {
+            const char *id = zf_table_cell(t, c->row, (size_t)cs);
+            size_t len = strlen(id) + strlen(info->individual) + 2;
+            char *sub = malloc(len);
+            if (!sub)
+                return zf_error(ZF_ENOMEM, "out of memory");
+            snprintf(sub, len, "%s_%s", id, info->individual);
+            free(row[cs]);
+            row[cs] = sub;
+        }
+    }
+    for (size_t q = 0; q + 1 < c->n; q++)
+        if (strcmp(c->cells[q * w + (size_t)cs], row[cs]) == 0)
+            return zf_error(ZF_EDATA, "'%s':%zu: subject id '%s' (from individual '%s' of '%s') is already used on line %zu",
+                            t->path, t->line[c->row], row[cs], info->individual, c->file, c->line[q]);
+    zf_track_source src = {c->file, c->format, c->sha, info->mm_per_unit, info->y_direction, info->conversions,
+                           info->individual, info->fps};
+    if ((rc = zf_experiment_append_track(c->e, tr, &src)) != ZF_OK)
+        return rc;
+    zf_log(ZF_LOG_DEBUG, "ingest: %s%s%s: %zu samples", c->file, info->individual[0] ? " individual " : "",
+           info->individual, tr->n);
+    c->emitted++;
+    return ZF_OK;
+}
+
+static char individual_column[] = "individual";
+
 int zf_stage_ingest(const zf_study *s, zf_experiment *e, const char *command)
 {
     int rc = ZF_OK;
-    zf_table *t = NULL;
-    zf_track tr;
-    char *path = NULL;
-    char versions[512];
-    zf_track_init(&tr);
+    zf_table *t = NULL, subjects;
+    char *path = NULL, *dir = NULL, *hashes = NULL;
+    char versions[512], input_sha[65];
+    ingest_ctx c;
+    memset(&c, 0, sizeof c);
+    memset(&subjects, 0, sizeof subjects);
 
     if ((rc = zf_table_read(s->samples, &t)) != ZF_OK || (rc = check_sheet(s, t)) != ZF_OK)
         goto done;
-    int cf = zf_table_col(t, "file"), cfmt = zf_table_col(t, "format"), cy = zf_table_col(t, "y_axis");
-    int cu = zf_table_col(t, "units");
+    int cf = zf_table_col(t, "file");
     /* validate every row before reading any track, so errors in the sheet come first */
     for (size_t r = 0; r < t->nrow; r++) {
-        double v;
-        if ((rc = row_number(t, r, "fps", s->fps, &v)) || (rc = row_number(t, r, "px_per_mm", s->px_per_mm, &v)))
+        zf_read_opts o;
+        const char *fmt;
+        if ((rc = row_opts(s, t, r, &o, &fmt)) != ZF_OK)
             goto done;
-        if (cfmt >= 0) {
-            const char *f = zf_table_cell(t, r, (size_t)cfmt);
-            if (f[0] && strcmp(f, "csv") != 0 && strcmp(f, "auto") != 0) {
-                rc = zf_error(ZF_EPARSE, "'%s':%zu: column %d 'format': expected csv or auto, got \"%s\"",
-                              t->path, t->line[r], cfmt + 1, f);
-                goto done;
-            }
-        }
-        if (cy >= 0) {
-            const char *f = zf_table_cell(t, r, (size_t)cy);
-            if (f[0] && strcmp(f, "up") != 0 && strcmp(f, "down") != 0) {
-                rc = zf_error(ZF_EPARSE, "'%s':%zu: column %d 'y_axis': expected up or down, got \"%s\"",
-                              t->path, t->line[r], cy + 1, f);
-                goto done;
-            }
-        }
-        if (cu >= 0) {
-            const char *f = zf_table_cell(t, r, (size_t)cu);
-            if (f[0] && zf_units_parse(f) < 0) {
-                rc = zf_error(ZF_EPARSE, "'%s':%zu: column %d 'units': expected mm, cm or px, got \"%s\"",
-                              t->path, t->line[r], cu + 1, f);
-                goto done;
-            }
-        }
     }
-    if ((rc = zf_experiment_write_subjects(e, t)) != ZF_OK)
-        goto done;
-
-    char *dir = zf_path_dir(s->samples);
-    char *hashes = malloc(65 * (t->nrow + 1) + 1);
-    if (!dir || !hashes) {
-        free(dir);
-        free(hashes);
+    if (!(dir = zf_path_dir(s->samples)) || !(hashes = malloc(64 * (t->nrow + 1) + 1))) {
         rc = zf_error(ZF_ENOMEM, "out of memory");
         goto done;
     }
-    if ((rc = zf_sha256_file(s->samples, hashes)) != ZF_OK) {
-        free(dir);
-        free(hashes);
+    if ((rc = zf_sha256_file(s->samples, hashes)) != ZF_OK)
         goto done;
-    }
+    c.e = e;
+    c.sheet = t;
     for (size_t r = 0; r < t->nrow; r++) {
-        zf_csv_spec spec;
+        zf_read_opts o;
+        const char *fmt;
+        const zf_format *used = NULL;
         char sha[65];
+        row_opts(s, t, r, &o, &fmt);
         const char *file = zf_table_cell(t, r, (size_t)cf);
-        memset(&spec, 0, sizeof spec);
-        spec.col_time = s->col_time;
-        spec.col_x = s->col_x;
-        spec.col_y = s->col_y;
-        spec.units = s->units;
-        spec.y_down = s->y_down;
-        if (cu >= 0 && zf_table_cell(t, r, (size_t)cu)[0])
-            spec.units = zf_units_parse(zf_table_cell(t, r, (size_t)cu));
-        if (cy >= 0 && zf_table_cell(t, r, (size_t)cy)[0])
-            spec.y_down = strcmp(zf_table_cell(t, r, (size_t)cy), "down") == 0;
-        row_number(t, r, "fps", s->fps, &spec.fps);
-        row_number(t, r, "px_per_mm", s->px_per_mm, &spec.px_per_mm);
-        spec.y_origin = s->arena.height_mm;
         free(path);
         if (!(path = zf_path_join(dir, file))) {
             rc = ZF_ENOMEM;
-            break;
+            goto done;
         }
         if ((rc = zf_sha256_file(path, sha)) != ZF_OK) {
             char why[1024];
             snprintf(why, sizeof why, "%s", zf_errmsg());
             zf_error(rc, "'%s':%zu: column %d 'file': %s", t->path, t->line[r], cf + 1, why);
-            break;
+            goto done;
         }
         memcpy(hashes + 64 * (r + 1), sha, 64);
-        if ((rc = zf_track_read_csv(path, &spec, &tr)) != ZF_OK)
-            break;
-        zf_track_source src = {file, "csv", sha,
-                               spec.units == ZF_UNITS_CM ? 10.0 : spec.units == ZF_UNITS_PX ? 1.0 / spec.px_per_mm : 1.0,
-                               spec.y_down ? "down (flipped)" : "up"};
-        if ((rc = zf_experiment_append_track(e, &tr, &src)) != ZF_OK)
-            break;
-        zf_log(ZF_LOG_DEBUG, "ingest: %s: %zu samples", file, tr.n);
-        zf_track_free(&tr);
+        c.row = r;
+        c.file = file;
+        c.sha = sha;
+        c.o = &o;
+        c.emitted = 0;
+        c.format = fmt;
+        if (strcmp(fmt, "auto") == 0) {
+            if ((rc = zf_format_detect(path, &used)) != ZF_OK)
+                goto done;
+            c.format = used->name;
+        }
+        if ((rc = zf_read_tracks(path, c.format, &o, ingest_sink, &c, &used)) != ZF_OK)
+            goto done;
+        if (c.emitted == 0) {
+            rc = zf_error(ZF_EDATA, "'%s':%zu: '%s' has no track%s%s%s", t->path, t->line[r], file,
+                          o.individual ? " for individual '" : "", o.individual ? o.individual : "", o.individual ? "'" : "");
+            goto done;
+        }
     }
-    free(dir);
-    char input_sha[65];
-    zf_sha256_mem(hashes, 64 * (t->nrow + 1), input_sha);
-    free(hashes);
-    if (rc)
+    /* the subjects table: the sheet's columns (+ individual when a file had several) */
+    size_t w = t->ncol + 1;
+    int add_ind = c.any_individual && zf_table_col(t, "individual") < 0;
+    subjects.path = t->path;
+    subjects.ncol = t->ncol + (add_ind ? 1 : 0);
+    subjects.nrow = c.n;
+    subjects.line = c.line;
+    if (!(subjects.names = calloc(subjects.ncol, sizeof *subjects.names)) ||
+        !(subjects.cells = calloc(c.n * subjects.ncol + 1, sizeof *subjects.cells))) {
+        rc = zf_error(ZF_ENOMEM, "out of memory");
         goto done;
+    }
+    for (size_t k = 0; k < t->ncol; k++)
+        subjects.names[k] = t->names[k];
+    if (add_ind)
+        subjects.names[t->ncol] = individual_column;
+    for (size_t i = 0; i < c.n; i++)
+        for (size_t k = 0; k < subjects.ncol; k++)
+            subjects.cells[i * subjects.ncol + k] = c.cells[i * w + k];
+    if ((rc = zf_experiment_write_subjects(e, &subjects)) != ZF_OK)
+        goto done;
+    zf_sha256_mem(hashes, 64 * (t->nrow + 1), input_sha);
     if ((rc = zf_experiment_finish_tracks(e)) != ZF_OK)
         goto done;
-    if ((rc = zf_experiment_set_text(e, "/provenance", "input_sha256", input_sha)) != ZF_OK)
-        goto done;
     zf_versions(versions, sizeof versions);
-    if ((rc = zf_experiment_set_text(e, "/provenance", "study", s->text)) ||
+    if ((rc = zf_experiment_set_text(e, "/provenance", "input_sha256", input_sha)) ||
+        (rc = zf_experiment_set_text(e, "/provenance", "study", s->text)) ||
         (rc = zf_experiment_set_text(e, "/provenance", "study_sha256", s->sha256)) ||
         (rc = zf_experiment_set_text(e, "/provenance", "command", command ? command : "")) ||
         (rc = zf_experiment_set_text(e, "/provenance", "versions", versions)))
         goto done;
     zf_log(ZF_LOG_INFO, "ingest: %zu subjects, %zu samples", zf_experiment_nsubjects(e), zf_experiment_nsamples(e));
 done:
+    if (c.cells)
+        for (size_t i = 0; i < c.n * (t ? t->ncol + 1 : 0); i++)
+            free(c.cells[i]);
+    free(c.cells);
+    free(c.line);
+    free(subjects.names);
+    free(subjects.cells);
     free(path);
-    zf_track_free(&tr);
+    free(dir);
+    free(hashes);
     zf_table_free(t);
     return rc;
 }

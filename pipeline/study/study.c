@@ -1,5 +1,6 @@
 /* study.c: load and validate study.yaml with libyaml's document API; every key is a row of a table. */
 #include "zfstress/core.h"
+#include "zfstress/ingest.h"
 #include "zfstress/study.h"
 #include "zfstress/table.h"
 #include "zfstress/track.h"
@@ -16,9 +17,13 @@
 void zf_study_default(zf_study *s)
 {
     memset(s, 0, sizeof *s);
-    s->units = ZF_UNITS_MM;
+    s->units = ZF_UNITS_AUTO;
+    s->y_axis = ZF_Y_AUTO;
     s->px_per_mm = NAN;
     s->fps = NAN;
+    s->origin_x = NAN;
+    s->origin_y = NAN;
+    s->min_likelihood = 0.6;
     s->arena.kind = ZF_ARENA_SIDE;
     s->arena.width_mm = 200.0;
     s->arena.height_mm = 150.0;
@@ -32,7 +37,7 @@ void zf_study_free(zf_study *s)
     if (!s)
         return;
     char **owned[] = {&s->path, &s->dir, &s->text, &s->samples, &s->format, &s->col_time,
-                      &s->col_x, &s->col_y, &s->factor, &s->control, &s->adjust, &s->output};
+                      &s->col_x, &s->col_y, &s->bodypart, &s->factor, &s->control, &s->adjust, &s->output};
     for (size_t i = 0; i < sizeof owned / sizeof owned[0]; i++) {
         free(*owned[i]);
         *owned[i] = NULL;
@@ -153,8 +158,18 @@ static int k_output(ctx *c, const char *k, const yaml_node_t *v) { return get_pa
 static int k_format(ctx *c, const char *k, const yaml_node_t *v)
 {
     int rc = get_string(c, k, v, &c->s->format);
-    if (!rc && strcmp(c->s->format, "csv") != 0 && strcmp(c->s->format, "auto") != 0)
-        return at(c, v, "key 'format': expected 'csv' or 'auto', got \"%s\"", c->s->format);
+    if (!rc && strcmp(c->s->format, "auto") != 0 && !zf_format_find(c->s->format)) {
+        char names[256];
+        size_t o = 0;
+        names[0] = '\0';
+        for (size_t i = 0; i < zf_format_count() && o < sizeof names; i++) {
+            int w = snprintf(names + o, sizeof names - o, "%s, ", zf_format_get(i)->name);
+            if (w < 0)
+                break;
+            o += (size_t)w;
+        }
+        return at(c, v, "key 'format': expected one of %sauto; got \"%s\"", names, c->s->format);
+    }
     return rc;
 }
 static int k_units(ctx *c, const char *k, const yaml_node_t *v)
@@ -170,15 +185,31 @@ static int k_y_axis(ctx *c, const char *k, const yaml_node_t *v)
 {
     const char *s = scalar(v);
     if (s && strcmp(s, "up") == 0)
-        c->s->y_down = 0;
+        c->s->y_axis = ZF_Y_UP;
     else if (s && strcmp(s, "down") == 0)
-        c->s->y_down = 1;
+        c->s->y_axis = ZF_Y_DOWN;
     else
         return at(c, v, "key '%s': expected up or down, got \"%s\"", k, s ? s : "(not text)");
     return ZF_OK;
 }
 static int k_fps(ctx *c, const char *k, const yaml_node_t *v) { return get_number(c, k, v, 1e-6, 1e6, &c->s->fps); }
 static int k_px(ctx *c, const char *k, const yaml_node_t *v) { return get_number(c, k, v, 1e-9, 1e9, &c->s->px_per_mm); }
+static int k_ox(ctx *c, const char *k, const yaml_node_t *v) { return get_number(c, k, v, -1e9, 1e9, &c->s->origin_x); }
+static int k_oy(ctx *c, const char *k, const yaml_node_t *v) { return get_number(c, k, v, -1e9, 1e9, &c->s->origin_y); }
+static int k_toff(ctx *c, const char *k, const yaml_node_t *v) { return get_number(c, k, v, 0, 1e9, &c->s->time_offset_s); }
+static int k_lik(ctx *c, const char *k, const yaml_node_t *v) { return get_number(c, k, v, 0, 1, &c->s->min_likelihood); }
+static int k_bodypart(ctx *c, const char *k, const yaml_node_t *v) { return get_string(c, k, v, &c->s->bodypart); }
+static int k_decimal(ctx *c, const char *k, const yaml_node_t *v)
+{
+    const char *s = scalar(v);
+    if (s && strcmp(s, "comma") == 0)
+        c->s->decimal_comma = 1;
+    else if (s && strcmp(s, "point") == 0)
+        c->s->decimal_comma = 0;
+    else
+        return at(c, v, "key '%s': expected point or comma, got \"%s\"", k, s ? s : "(not text)");
+    return ZF_OK;
+}
 
 static int k_col_time(ctx *c, const char *k, const yaml_node_t *v) { return get_string(c, k, v, &c->s->col_time); }
 static int k_col_x(ctx *c, const char *k, const yaml_node_t *v) { return get_string(c, k, v, &c->s->col_x); }
@@ -264,7 +295,9 @@ static int k_compare(ctx *c, const char *k, const yaml_node_t *v)
 
 static const key_row top_keys[] = {
     {"samples", k_samples}, {"format", k_format}, {"columns", k_columns}, {"units", k_units},
-    {"px_per_mm", k_px}, {"y_axis", k_y_axis}, {"fps", k_fps}, {"arena", k_arena},
+    {"px_per_mm", k_px}, {"y_axis", k_y_axis}, {"fps", k_fps}, {"origin_x", k_ox}, {"origin_y", k_oy},
+    {"time_offset_s", k_toff}, {"bodypart", k_bodypart}, {"min_likelihood", k_lik}, {"decimal", k_decimal},
+    {"arena", k_arena},
     {"metrics", k_metrics}, {"compare", k_compare}, {"output", k_output},
 };
 

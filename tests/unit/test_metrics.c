@@ -299,8 +299,7 @@ static void test_missing(void)
 
     /* Moving at 10 mm/s along x, samples 3 and 4 missing: the steps 2->3, 3->4,
      * 4->5 touch a missing sample and are excluded. distance = 6 steps x 10 = 60 mm,
-     * mean speed = 60 mm / 6 s = 10 mm/s. A missing first sample: latency still
-     * counts from the window's first sample. */
+     * mean speed = 60 mm / 6 s = 10 mm/s; observed = 10 - 2 = 8 s. */
     for (size_t i = 0; i < 10; i++) {
         x[i] = 10.0 * (double)i;
         y[i] = 20.0;
