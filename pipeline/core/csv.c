@@ -3,6 +3,7 @@
 #include "zfstress/table.h"
 
 #include <errno.h>
+#include <iconv.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -10,6 +11,7 @@
 
 struct zf_csv {
     FILE *fp;
+    char *mem;       /* transcoded UTF-8 text when the file was UTF-16 */
     char *path;
     char delim;
     char *line;      /* raw line buffer (getline) */
@@ -59,6 +61,75 @@ static char detect_delim(const char *line)
     return ',';
 }
 
+/* UTF-16 text (EthoVision's "Unicode" export) is transcoded to UTF-8 in memory
+ * with iconv and then read like any other file. */
+static int open_utf16(const char *path, FILE *fp, int big_endian, char **mem, FILE **out)
+{
+    int rc = ZF_OK;
+    char *in = NULL, *buf = NULL;
+    size_t n = 0, cap = 1 << 16;
+    iconv_t cd = (iconv_t)-1;
+    if (!(in = malloc(cap)))
+        return zf_error(ZF_ENOMEM, "out of memory");
+    for (;;) {
+        size_t got = fread(in + n, 1, cap - n, fp);
+        n += got;
+        if (n < cap)
+            break;
+        char *bigger = realloc(in, cap * 2);
+        if (!bigger) {
+            rc = zf_error(ZF_ENOMEM, "out of memory");
+            goto done;
+        }
+        in = bigger;
+        cap *= 2;
+    }
+    if (ferror(fp)) {
+        rc = zf_error(ZF_EIO, "'%s': read error", path);
+        goto done;
+    }
+    if (n % 2) {
+        rc = zf_error(ZF_EPARSE, "'%s': UTF-16 text with an odd number of bytes (%zu): the file is truncated", path, n);
+        goto done;
+    }
+    size_t outcap = n * 2 + 16, inleft = n - 2, outleft = outcap;
+    if (!(buf = malloc(outcap))) {
+        rc = zf_error(ZF_ENOMEM, "out of memory");
+        goto done;
+    }
+    cd = iconv_open("UTF-8", big_endian ? "UTF-16BE" : "UTF-16LE");
+    if (cd == (iconv_t)-1) {
+        rc = zf_error(ZF_EIO, "'%s': cannot convert UTF-16: %s", path, strerror(errno));
+        goto done;
+    }
+    char *ip = in + 2, *op = buf;
+    if (iconv(cd, &ip, &inleft, &op, &outleft) == (size_t)-1) {
+        rc = zf_error(ZF_EPARSE, "'%s': byte %zu: invalid UTF-16 text", path, (size_t)(ip - in));
+        goto done;
+    }
+    size_t len = outcap - outleft;
+    if (len == 0) {
+        free(buf);
+        buf = NULL;
+        rc = zf_error(ZF_EPARSE, "'%s': empty UTF-16 file", path);
+        goto done;
+    }
+    FILE *m = fmemopen(buf, len, "rb");
+    if (!m) {
+        rc = zf_error(ZF_ENOMEM, "'%s': cannot open transcoded text: %s", path, strerror(errno));
+        goto done;
+    }
+    *mem = buf;
+    buf = NULL;
+    *out = m;
+done:
+    if (cd != (iconv_t)-1)
+        iconv_close(cd);
+    free(in);
+    free(buf);
+    return rc;
+}
+
 int zf_csv_open(const char *path, char delim, zf_csv **out)
 {
     zf_csv *c = calloc(1, sizeof *c);
@@ -69,6 +140,24 @@ int zf_csv_open(const char *path, char delim, zf_csv **out)
         int rc = zf_error(ZF_EIO, "'%s': cannot open: %s", path, strerror(errno));
         free(c);
         return rc;
+    }
+    {
+        unsigned char bom[2] = {0, 0};
+        size_t got = fread(bom, 1, 2, c->fp);
+        int le = got == 2 && bom[0] == 0xFF && bom[1] == 0xFE, be = got == 2 && bom[0] == 0xFE && bom[1] == 0xFF;
+        if (le || be) {
+            FILE *m = NULL;
+            rewind(c->fp);
+            int rc = open_utf16(path, c->fp, be, &c->mem, &m);
+            fclose(c->fp);
+            c->fp = m;
+            if (rc) {
+                free(c);
+                return rc;
+            }
+        } else {
+            rewind(c->fp);
+        }
     }
     c->path = zf_strdup(path);
     if (!c->path) {
@@ -114,9 +203,6 @@ int zf_csv_next(zf_csv *c, size_t *nfields)
                 (unsigned char)c->line[2] == 0xBF) {
                 memmove(c->line, c->line + 3, (size_t)n - 2);
                 n -= 3;
-            } else if (n >= 2 && (((unsigned char)c->line[0] == 0xFF && (unsigned char)c->line[1] == 0xFE) ||
-                                  ((unsigned char)c->line[0] == 0xFE && (unsigned char)c->line[1] == 0xFF))) {
-                return zf_error(ZF_EPARSE, "'%s':1: expected UTF-8 or Latin-1 text, found a UTF-16 byte-order mark", c->path);
             }
         }
         size_t blank = 1;
@@ -228,6 +314,7 @@ void zf_csv_close(zf_csv *c)
         return;
     if (c->fp)
         fclose(c->fp);
+    free(c->mem);
     free(c->path);
     free(c->line);
     free(c->buf);
