@@ -4,6 +4,7 @@
 
 #include <stddef.h>
 
+#include "zfstress/ingest.h"
 #include "zfstress/stats.h"
 #include "zfstress/table.h"
 #include "zfstress/track.h"
@@ -29,6 +30,7 @@ typedef struct zf_track_source {
     const char *conversions; /* what was done at the door, one line */
     const char *individual;  /* individual within a multi-animal file, "" */
     double fps;              /* frame rate stated or given; NaN when unknown */
+    const zf_activity *activity; /* binned activity (ViewPoint) of this subject, or NULL */
 } zf_track_source;
 
 /* Start a new file at path (written to path.tmp). */
@@ -57,6 +59,10 @@ size_t zf_experiment_nsubjects(const zf_experiment *e);
 size_t zf_experiment_nsamples(const zf_experiment *e);
 /* Read subject i's track into tr (initialised; replaced). */
 int zf_experiment_read_track(zf_experiment *e, size_t i, zf_track *tr);
+
+/* Read subject i's binned activity into a (initialised; replaced); empty
+ * when the subject has positions instead. */
+int zf_experiment_read_activity(zf_experiment *e, size_t i, zf_activity *a);
 
 /* /metrics/<name> float64[S] with attributes units, description, reference, parameters. */
 int zf_experiment_write_metric(zf_experiment *e, const char *name, const char *unit,

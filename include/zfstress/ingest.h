@@ -36,6 +36,23 @@ typedef struct zf_read_opts {
 
 void zf_read_opts_default(zf_read_opts *o);
 
+/* Binned activity of one animal (ViewPoint ZebraBox/ZebraLab exports): per
+ * time bin, the distance moved while inactive, in small and in large
+ * movements. Readers of such formats emit an empty track with this attached. */
+typedef struct zf_activity {
+    size_t n, cap;
+    double *start_s;      /* bin start from trial start, s */
+    double *duration_s;   /* bin length, s */
+    double *inactive_mm;  /* distance moved below the inactivity threshold */
+    double *small_mm;     /* distance in small movements */
+    double *large_mm;     /* distance in large movements */
+} zf_activity;
+
+void zf_activity_init(zf_activity *a);
+void zf_activity_free(zf_activity *a); /* keeps the struct; NULL is a no-op */
+int zf_activity_push(zf_activity *a, double start_s, double duration_s, double inactive_mm,
+                     double small_mm, double large_mm);
+
 /* What a reader learned about one track it emits. */
 typedef struct zf_track_info {
     char individual[64];     /* "" for single-animal files */
@@ -45,6 +62,7 @@ typedef struct zf_track_info {
     double mm_per_unit;      /* scale applied */
     char y_direction[24];    /* "up" or "down (flipped)" */
     char conversions[256];   /* what was done, for provenance */
+    const zf_activity *activity; /* binned activity instead of positions (track empty), else NULL */
 } zf_track_info;
 
 /* A reader hands each track it read to the sink; the sink may take the

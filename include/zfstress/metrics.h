@@ -4,6 +4,7 @@
 
 #include <stddef.h>
 
+#include "zfstress/ingest.h"
 #include "zfstress/track.h"
 
 #ifdef __cplusplus
@@ -54,6 +55,11 @@ int zf_metric_find(const char *name);            /* index or -1 */
  * Latencies are measured from the first sample of the window. O(n), no allocation. */
 int zf_metrics_compute(const zf_track *tr, double t0, double t1, const zf_arena *arena,
                        const zf_metric_params *p, double *out);
+
+/* The metrics that binned activity (ViewPoint) supports, over the bins that
+ * start in [t0, t1): distance_mm (sum of the three movement classes),
+ * mean_speed_mm_s (distance / binned time), observed_s; every other metric NaN. */
+int zf_metrics_compute_activity(const zf_activity *a, double t0, double t1, double *out);
 
 #ifdef __cplusplus
 }

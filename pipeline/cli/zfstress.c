@@ -16,6 +16,7 @@ static const zf_command commands[] = {
     {"stats", zf_cmd_stats, zf_usage_stats, "compare every group with the control (Welch t, Mann-Whitney U, Hedges' g)"},
     {"plot", zf_cmd_plot, zf_usage_plot, "draw one box + swarm figure per endpoint"},
     {"info", zf_cmd_info, zf_usage_info, "summarise an experiment file: subjects, samples, duration, groups"},
+    {"formats", zf_cmd_formats, zf_usage_formats, "list the track-file readers and what each needs from the study"},
     {"simulate", zf_cmd_simulate, zf_usage_simulate, "write a synthetic ketamine dose study (generic CSV layout)"},
 };
 #define NCOMMANDS (sizeof commands / sizeof commands[0])

@@ -16,6 +16,9 @@ static const zf_format formats[] = {
     {"csv", "generic CSV/TSV with a header row: time (s) and x, y columns named in the study",
      "columns: {time, x, y}; units (mm, cm, px + px_per_mm); y_axis; fps when there is no time column",
      zf_sniff_csv, zf_read_csv},
+    {"viewpoint", "ViewPoint ZebraBox/ZebraLab binned activity export (tab-separated text, often named .xls): per-bin distances per well",
+     "nothing (one subject per well; 'individual' column = well name, e.g. A01-1, to pick one)",
+     zf_sniff_viewpoint, zf_read_viewpoint},
 };
 #define NFORMATS (sizeof formats / sizeof formats[0])
 
@@ -236,5 +239,42 @@ int zf_track_calibrate(const char *path, zf_track *tr, const zf_read_opts *o, in
     }
     if (o->time_offset_s > 0 && k < cap)
         snprintf(c + k, cap - k, "; first %g s dropped", o->time_offset_s);
+    return ZF_OK;
+}
+
+void zf_activity_init(zf_activity *a) { memset(a, 0, sizeof *a); }
+
+void zf_activity_free(zf_activity *a)
+{
+    if (!a)
+        return;
+    free(a->start_s);
+    free(a->duration_s);
+    free(a->inactive_mm);
+    free(a->small_mm);
+    free(a->large_mm);
+    memset(a, 0, sizeof *a);
+}
+
+int zf_activity_push(zf_activity *a, double start_s, double duration_s, double inactive_mm,
+                     double small_mm, double large_mm)
+{
+    if (a->n == a->cap) {
+        size_t cap = a->cap ? 2 * a->cap : 256;
+        double **cols[] = {&a->start_s, &a->duration_s, &a->inactive_mm, &a->small_mm, &a->large_mm};
+        for (size_t k = 0; k < sizeof cols / sizeof cols[0]; k++) {
+            double *p = realloc(*cols[k], cap * sizeof *p);
+            if (!p)
+                return zf_error(ZF_ENOMEM, "out of memory");
+            *cols[k] = p;
+        }
+        a->cap = cap;
+    }
+    a->start_s[a->n] = start_s;
+    a->duration_s[a->n] = duration_s;
+    a->inactive_mm[a->n] = inactive_mm;
+    a->small_mm[a->n] = small_mm;
+    a->large_mm[a->n] = large_mm;
+    a->n++;
     return ZF_OK;
 }

@@ -11,6 +11,7 @@
     int zf_read_##fmt(const char *path, const zf_read_opts *o, zf_track_sink sink, void *ctx)
 
 ZF_DECLARE_READER(csv);
+ZF_DECLARE_READER(viewpoint);
 
 /* Parse a number honouring o->decimal_comma; same results as zf_parse_number. */
 int zf_parse_number_opt(const char *s, const zf_read_opts *o, double *out);

@@ -28,7 +28,19 @@ struct zf_experiment {
     char **src_file, **src_format, **src_sha, **src_ydir, **src_conv, **src_ind;
     double *src_scale, *src_fps;
     int64_t *src_missing;
+    /* binned activity (ViewPoint): /activity/<column>, ragged like the tracks */
+    hid_t dact[5];
+    int64_t *act_offset;  /* [ntracks + 1] */
+    size_t nact;
+    int has_activity;
 };
+
+static const char *const act_names[5] = {"bin_start", "bin_duration", "inactive_distance", "small_distance", "large_distance"};
+static const char *const act_units[5] = {"s", "s", "mm", "mm", "mm"};
+static const char *const act_desc[5] = {
+    "start of each activity bin from trial start", "length of each activity bin",
+    "distance moved while inactive (below the tracker's inactivity threshold)",
+    "distance moved in small movements", "distance moved in large movements"};
 
 /* Turn a failed HDF5 call into our status with context. */
 #define ZF_H5(expr, ...) do { if ((expr) < 0) { rc = zf_error(ZF_EHDF5, __VA_ARGS__); goto done; } } while (0)
@@ -173,6 +185,8 @@ static void free_sources(zf_experiment *e)
     free(e->src_scale);
     free(e->src_missing);
     free(e->offset);
+    free(e->act_offset);
+    e->act_offset = NULL;
     e->src_file = e->src_format = e->src_sha = e->src_ydir = NULL;
     e->src_scale = NULL;
     e->src_missing = NULL;
@@ -181,6 +195,8 @@ static void free_sources(zf_experiment *e)
 
 static void destroy(zf_experiment *e)
 {
+    for (int k = 0; k < 5; k++)
+        if (e->dact[k] >= 0) H5Dclose(e->dact[k]);
     if (e->dtime >= 0) H5Dclose(e->dtime);
     if (e->dpos >= 0) H5Dclose(e->dpos);
     if (e->file >= 0) H5Fclose(e->file);
@@ -198,6 +214,8 @@ static zf_experiment *alloc_exp(const char *path, int writable)
         return NULL;
     }
     e->file = e->dtime = e->dpos = H5I_INVALID_HID;
+    for (int k = 0; k < 5; k++)
+        e->dact[k] = H5I_INVALID_HID;
     e->path = zf_strdup(path);
     if (writable && e->path) {
         size_t n = strlen(path);
@@ -334,6 +352,19 @@ static int load_offsets(zf_experiment *e)
             "'%s': cannot read /tracks/offset (checksum error?)", e->path);
     e->ntracks = (size_t)dims[0] - 1;
     e->nsamples = (size_t)e->offset[e->ntracks];
+    if (H5Lexists(e->file, "/activity", H5P_DEFAULT) > 0 && H5Lexists(e->file, "/activity/offset", H5P_DEFAULT) > 0) {
+        if (!(e->act_offset = malloc(dims[0] * sizeof *e->act_offset))) {
+            rc = zf_error(ZF_ENOMEM, "out of memory");
+            goto done;
+        }
+        H5Dclose(ds);
+        ds = H5I_INVALID_HID;
+        ZF_H5(ds = H5Dopen2(e->file, "/activity/offset", H5P_DEFAULT), "'%s': cannot open /activity/offset", e->path);
+        ZF_H5(H5Dread(ds, H5T_NATIVE_INT64, H5S_ALL, H5S_ALL, H5P_DEFAULT, e->act_offset),
+              "'%s': cannot read /activity/offset (checksum error?)", e->path);
+        e->has_activity = 1;
+        e->nact = (size_t)e->act_offset[e->ntracks];
+    }
     for (size_t i = 0; i < e->ntracks; i++)
         if (e->offset[i + 1] < e->offset[i]) {
             rc = zf_error(ZF_ESCHEMA, "'%s': /tracks/offset decreases at subject %zu", e->path, i);
@@ -645,9 +676,36 @@ static int grow_sources(zf_experiment *e)
     GROW(src_conv);
     GROW(src_ind);
     GROW(src_fps);
+    GROW(act_offset);
 #undef GROW
     e->cap = cap;
     return ZF_OK;
+}
+
+static int open_activity_datasets(zf_experiment *e)
+{
+    int rc = ZF_OK;
+    hid_t g = H5I_INVALID_HID, space = H5I_INVALID_HID, dcpl = H5I_INVALID_HID;
+    hsize_t zero1[1] = {0}, max1[1] = {H5S_UNLIMITED}, chunk1[1] = {TIME_CHUNK / 4};
+    if ((rc = ensure_group(e->file, "/activity", &g)) != ZF_OK)
+        goto done;
+    ZF_H5(dcpl = plist_nodates(H5P_DATASET_CREATE), "cannot create property list");
+    ZF_H5(H5Pset_chunk(dcpl, 1, chunk1), "cannot set chunking");
+    ZF_H5(H5Pset_fletcher32(dcpl), "cannot set fletcher32");
+    ZF_H5(H5Pset_shuffle(dcpl), "cannot set shuffle");
+    ZF_H5(H5Pset_deflate(dcpl, 1), "cannot set deflate");
+    ZF_H5(space = H5Screate_simple(1, zero1, max1), "cannot create dataspace");
+    for (int k = 0; k < 5; k++) {
+        ZF_H5(e->dact[k] = H5Dcreate2(g, act_names[k], H5T_IEEE_F64LE, space, H5P_DEFAULT, dcpl, H5P_DEFAULT),
+              "cannot create /activity/%s", act_names[k]);
+        if ((rc = set_text_attr(e->dact[k], "units", act_units[k])) || (rc = set_text_attr(e->dact[k], "description", act_desc[k])))
+            goto done;
+    }
+done:
+    if (dcpl >= 0) H5Pclose(dcpl);
+    if (space >= 0) H5Sclose(space);
+    if (g >= 0) H5Gclose(g);
+    return rc;
 }
 
 int zf_experiment_append_track(zf_experiment *e, const zf_track *tr, const zf_track_source *src)
@@ -687,7 +745,30 @@ int zf_experiment_append_track(zf_experiment *e, const zf_track *tr, const zf_tr
         ZF_H5(mspace = H5Screate_simple(2, count2, NULL), "cannot create dataspace");
         ZF_H5(H5Dwrite(e->dpos, H5T_NATIVE_FLOAT, mspace, fspace, H5P_DEFAULT, pos), "cannot write /tracks/position (disk full?)");
     }
+    if (e->ntracks == 0)
+        e->act_offset[0] = 0;
+    if (src && src->activity && src->activity->n) {
+        const zf_activity *a = src->activity;
+        const double *cols[5] = {a->start_s, a->duration_s, a->inactive_mm, a->small_mm, a->large_mm};
+        if (e->dact[0] < 0 && (rc = open_activity_datasets(e)) != ZF_OK)
+            goto done;
+        hsize_t start1[1] = {e->nact}, count1[1] = {a->n}, size1[1] = {e->nact + a->n};
+        for (int c = 0; c < 5; c++) {
+            ZF_H5(H5Dset_extent(e->dact[c], size1), "cannot extend /activity/%s", act_names[c]);
+            ZF_H5(fspace = H5Dget_space(e->dact[c]), "cannot get dataspace");
+            ZF_H5(H5Sselect_hyperslab(fspace, H5S_SELECT_SET, start1, NULL, count1, NULL), "cannot select");
+            ZF_H5(mspace = H5Screate_simple(1, count1, NULL), "cannot create dataspace");
+            ZF_H5(H5Dwrite(e->dact[c], H5T_NATIVE_DOUBLE, mspace, fspace, H5P_DEFAULT, cols[c]),
+                  "cannot write /activity/%s (disk full?)", act_names[c]);
+            H5Sclose(fspace);
+            H5Sclose(mspace);
+            fspace = mspace = H5I_INVALID_HID;
+        }
+        e->nact += a->n;
+        e->has_activity = 1;
+    }
     size_t k = e->ntracks;
+    e->act_offset[k + 1] = (int64_t)e->nact;
     e->src_file[k] = zf_strdup(src && src->file ? src->file : "");
     e->src_format[k] = zf_strdup(src && src->format ? src->format : "");
     e->src_sha[k] = zf_strdup(src && src->sha256 ? src->sha256 : "");
@@ -719,7 +800,7 @@ int zf_experiment_finish_tracks(zf_experiment *e)
     if ((rc = grow_sources(e)) != ZF_OK)
         return rc;
     if (e->ntracks == 0)
-        e->offset[0] = 0;
+        e->offset[0] = e->act_offset[0] = 0;
     if ((rc = ensure_group(e->file, "/tracks", &g)) != ZF_OK)
         return rc;
     double *missing = malloc((e->ntracks + 1) * sizeof *missing);
@@ -741,6 +822,16 @@ int zf_experiment_finish_tracks(zf_experiment *e)
         (rc = write_f64(g, "source_scale", e->src_scale, e->ntracks, "mm per file unit", "scale applied to the file's positions")) ||
         (rc = write_f64(g, "source_frames_missing", missing, e->ntracks, "count", "samples with a missing position")))
         goto done;
+    if (e->has_activity) {
+        hid_t ga = H5I_INVALID_HID;
+        if ((rc = ensure_group(e->file, "/activity", &ga)) != ZF_OK)
+            goto done;
+        rc = write_dataset(ga, "offset", H5T_NATIVE_INT64, H5T_STD_I64LE, 1, dims, e->act_offset, "1",
+                           "row index of the first activity bin of subject i; subject i has rows offset[i]..offset[i+1]-1");
+        H5Gclose(ga);
+        if (rc)
+            goto done;
+    }
 done:
     free(missing);
     if (g >= 0) H5Gclose(g);
@@ -1112,5 +1203,51 @@ done:
     for (int i = 0; i < NN; i++)
         free(d[i]);
     if (g >= 0) H5Gclose(g);
+    return rc;
+}
+
+int zf_experiment_read_activity(zf_experiment *e, size_t i, zf_activity *a)
+{
+    int rc = ZF_OK;
+    hid_t ds = H5I_INVALID_HID, fs = H5I_INVALID_HID, ms = H5I_INVALID_HID;
+    zf_activity out;
+    zf_activity_init(&out);
+    if (i >= e->ntracks)
+        return zf_error(ZF_EINVAL, "'%s': subject %zu out of range (%zu subjects)", e->path, i, e->ntracks);
+    size_t n = e->has_activity && e->act_offset ? (size_t)(e->act_offset[i + 1] - e->act_offset[i]) : 0;
+    if (n) {
+        double *cols[5];
+        hsize_t s1[1] = {(hsize_t)e->act_offset[i]}, c1[1] = {n};
+        for (size_t k = 0; k < n; k++)
+            if ((rc = zf_activity_push(&out, 0, 0, 0, 0, 0)) != ZF_OK)
+                goto done;
+        cols[0] = out.start_s;
+        cols[1] = out.duration_s;
+        cols[2] = out.inactive_mm;
+        cols[3] = out.small_mm;
+        cols[4] = out.large_mm;
+        for (int c = 0; c < 5; c++) {
+            char name[64];
+            snprintf(name, sizeof name, "/activity/%s", act_names[c]);
+            ZF_H5(ds = H5Dopen2(e->file, name, H5P_DEFAULT), "'%s': missing %s", e->path, name);
+            ZF_H5(fs = H5Dget_space(ds), "cannot get dataspace");
+            ZF_H5(H5Sselect_hyperslab(fs, H5S_SELECT_SET, s1, NULL, c1, NULL), "cannot select");
+            ZF_H5(ms = H5Screate_simple(1, c1, NULL), "cannot create dataspace");
+            ZF_H5(H5Dread(ds, H5T_NATIVE_DOUBLE, ms, fs, H5P_DEFAULT, cols[c]),
+                  "'%s': cannot read %s of subject %zu (checksum error?)", e->path, name, i);
+            H5Sclose(fs);
+            H5Sclose(ms);
+            H5Dclose(ds);
+            fs = ms = ds = H5I_INVALID_HID;
+        }
+    }
+    zf_activity_free(a);
+    *a = out;
+    zf_activity_init(&out);
+done:
+    if (fs >= 0) H5Sclose(fs);
+    if (ms >= 0) H5Sclose(ms);
+    if (ds >= 0) H5Dclose(ds);
+    zf_activity_free(&out);
     return rc;
 }

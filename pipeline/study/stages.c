@@ -204,10 +204,14 @@ static int ingest_sink(void *vctx, zf_track *tr, const zf_track_info *info)
     const zf_table *t = c->sheet;
     size_t w = t->ncol + 1;
     int cs = subject_col(t), rc;
-    if (tr->n < 2)
+    if (info->activity) {
+        if (info->activity->n == 0)
+            return zf_error(ZF_EDATA, "'%s'%s%s: no activity bins", c->file,
+                            info->individual[0] ? ": individual " : "", info->individual);
+    } else if (tr->n < 2)
         return zf_error(ZF_EDATA, "'%s': empty track%s%s: expected at least 2 samples, got %zu", c->file,
                         info->individual[0] ? " of individual " : "", info->individual, tr->n);
-    if (zf_track_missing(tr) == tr->n)
+    else if (zf_track_missing(tr) == tr->n)
         return zf_error(ZF_EDATA, "'%s'%s%s: every position is missing: expected at least one tracked sample", c->file,
                         info->individual[0] ? ": individual " : "", info->individual);
     if (c->n == c->cap) {
@@ -251,7 +255,7 @@ static int ingest_sink(void *vctx, zf_track *tr, const zf_track_info *info)
             return zf_error(ZF_EDATA, "'%s':%zu: subject id '%s' (from individual '%s' of '%s') is already used on line %zu",
                             t->path, t->line[c->row], row[cs], info->individual, c->file, c->line[q]);
     zf_track_source src = {c->file, c->format, c->sha, info->mm_per_unit, info->y_direction, info->conversions,
-                           info->individual, info->fps};
+                           info->individual, info->fps, info->activity};
     if ((rc = zf_experiment_append_track(c->e, tr, &src)) != ZF_OK)
         return rc;
     zf_log(ZF_LOG_DEBUG, "ingest: %s%s%s: %zu samples", c->file, info->individual[0] ? " individual " : "",
@@ -416,7 +420,9 @@ int zf_stage_metrics(const zf_study *s, zf_experiment *e, const char *metrics_cs
     zf_track tr;
     zf_outfile out = {0}, bout = {0};
     char *params = NULL;
+    zf_activity act;
     zf_track_init(&tr);
+    zf_activity_init(&act);
 
     if ((rc = zf_experiment_read_subjects(e, &sub)) != ZF_OK)
         goto done;
@@ -431,6 +437,12 @@ int zf_stage_metrics(const zf_study *s, zf_experiment *e, const char *metrics_cs
             goto done;
         if (tr.n && tr.t[tr.n - 1] > tmax)
             tmax = tr.t[tr.n - 1];
+        if (tr.n == 0) {
+            if ((rc = zf_experiment_read_activity(e, i, &act)) != ZF_OK)
+                goto done;
+            if (act.n && act.start_s[act.n - 1] > tmax)
+                tmax = act.start_s[act.n - 1];
+        }
     }
     nbin = (size_t)floor(tmax / s->metrics.bin_s) + 1;
     if (tmax > 0 && fmod(tmax, s->metrics.bin_s) == 0)
@@ -446,13 +458,23 @@ int zf_stage_metrics(const zf_study *s, zf_experiment *e, const char *metrics_cs
     for (size_t b = 0; b < nbin; b++)
         bin_start[b] = (double)b * s->metrics.bin_s;
     for (size_t i = 0; i < ns; i++) {
-        if ((rc = zf_experiment_read_track(e, i, &tr)) != ZF_OK ||
-            (rc = zf_metrics_compute(&tr, -INFINITY, INFINITY, &s->arena, &s->metrics, row)) != ZF_OK)
+        if ((rc = zf_experiment_read_track(e, i, &tr)) != ZF_OK)
+            goto done;
+        zf_activity_free(&act);
+        if (tr.n == 0 && (rc = zf_experiment_read_activity(e, i, &act)) != ZF_OK)
+            goto done;
+        /* subjects with positions get the catalogue; binned activity the part it supports */
+        rc = tr.n || !act.n ? zf_metrics_compute(&tr, -INFINITY, INFINITY, &s->arena, &s->metrics, row)
+                            : zf_metrics_compute_activity(&act, -INFINITY, INFINITY, row);
+        if (rc)
             goto done;
         for (size_t m = 0; m < nm; m++)
             val[m * ns + i] = row[m];
         for (size_t b = 0; b < nbin; b++) {
-            if ((rc = zf_metrics_compute(&tr, bin_start[b], bin_start[b] + s->metrics.bin_s, &s->arena, &s->metrics, row)))
+            double t0 = bin_start[b], t1 = bin_start[b] + s->metrics.bin_s;
+            rc = tr.n || !act.n ? zf_metrics_compute(&tr, t0, t1, &s->arena, &s->metrics, row)
+                                : zf_metrics_compute_activity(&act, t0, t1, row);
+            if (rc)
                 goto done;
             for (size_t m = 0; m < nm; m++)
                 binned[(m * ns + i) * nbin + b] = row[m];
@@ -512,6 +534,7 @@ int zf_stage_metrics(const zf_study *s, zf_experiment *e, const char *metrics_cs
 done:
     zf_file_abort(&out);
     zf_file_abort(&bout);
+    zf_activity_free(&act);
     zf_track_free(&tr);
     zf_table_free(sub);
     free(val);

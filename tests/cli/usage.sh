@@ -11,16 +11,21 @@ stdout_has '^zfstress 0\.1\.0, hdf5 [0-9.]+, gsl [0-9.]+, libpng'
 expect 2 "$ZF" frobnicate
 stderr_has "unknown command 'frobnicate'"
 expect 2 "$ZF" help frobnicate
-for cmd in run ingest metrics stats plot info simulate; do
+for cmd in run ingest metrics stats plot info formats simulate; do
     expect 0 "$ZF" help "$cmd"
     cp "$WORK/last.out" "$WORK/help_$cmd.out"
     stdout_has "^Usage: zfstress $cmd"
     expect 0 "$ZF" "$cmd" --help
     stdout_is "$WORK/help_$cmd.out"
-    expect 2 "$ZF" "$cmd"
-    stderr_has "^Usage: zfstress $cmd"
-    stdout_empty
+    if [ "$cmd" != formats ]; then # a command that needs arguments prints its usage when run bare
+        expect 2 "$ZF" "$cmd"
+        stderr_has "^Usage: zfstress $cmd"
+        stdout_empty
+    fi
 done
+expect 0 "$ZF" formats
+stdout_has '^csv$'
+expect 2 "$ZF" formats extra
 expect 2 "$ZF" run --bogus study.yaml
 stderr_has "^zfstress run: unknown option or missing value: '--bogus'"
 expect 2 "$ZF" run a.yaml b.yaml

@@ -144,7 +144,7 @@ static int build(const char *path, const zf_table *sheet)
     for (size_t k = 0; k < NSUB; k++) {
         zf_track tr;
         make_track(&tr, k);
-        zf_track_source src = {"tracks/f.csv", "csv", "abc123", 0.1, k == 2 ? "down (flipped)" : "up", "positions in px / 10 px/mm", "", 25.0};
+        zf_track_source src = {"tracks/f.csv", "csv", "abc123", 0.1, k == 2 ? "down (flipped)" : "up", "positions in px / 10 px/mm", "", 25.0, NULL};
         int rc = zf_experiment_append_track(e, &tr, &src);
         CHECK_OK(rc);
         ok &= rc == 0;
