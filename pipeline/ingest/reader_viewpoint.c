@@ -72,8 +72,8 @@ int zf_read_viewpoint(const char *path, const zf_read_opts *o, zf_track_sink sin
                 if (strcmp(zf_csv_field(c, i), role_names[r][k]) == 0)
                     col[r] = (int)i;
         if (col[r] < 0 && r != C_PLATE) {
-            rc = zf_error(ZF_EPARSE, "'%s':1: expected a %s column '%s' in a ViewPoint export", path, role_label[r],
-                          role_names[r][0]);
+            rc = zf_error(ZF_EPARSE, "'%s':1: expected a column '%s' (%s) in a ViewPoint export", path, role_names[r][0],
+                          role_label[r]);
             goto done;
         }
     }

@@ -153,18 +153,26 @@ int zf_experiment_info(const char *path, void *out)
     char *schema = NULL, *software = NULL, *created = NULL;
     char **metrics = NULL;
     size_t nmetrics = 0;
+    zf_activity act;
     zf_track_init(&tr);
+    zf_activity_init(&act);
     if ((rc = zf_experiment_open(path, 0, &e)))
         return rc;
     if ((rc = zf_experiment_get_text(e, "/", "schema", &schema)) || (rc = zf_experiment_get_text(e, "/", "software", &software)) ||
         (rc = zf_experiment_get_text(e, "/", "created", &created)) || (rc = zf_experiment_read_subjects(e, &sub)))
         goto done;
-    size_t ns = zf_experiment_nsubjects(e), missing = 0;
+    size_t ns = zf_experiment_nsubjects(e), missing = 0, bins = 0;
     double dmin = INFINITY, dmax = 0, total = 0;
     for (size_t i = 0; i < ns; i++) {
         if ((rc = zf_experiment_read_track(e, i, &tr)))
             goto done;
         double d = tr.n > 1 ? tr.t[tr.n - 1] - tr.t[0] : 0.0;
+        if (tr.n == 0) {
+            if ((rc = zf_experiment_read_activity(e, i, &act)))
+                goto done;
+            bins += act.n;
+            d = act.n ? act.start_s[act.n - 1] + (isnan(act.duration_s[act.n - 1]) ? 0 : act.duration_s[act.n - 1]) - act.start_s[0] : 0.0;
+        }
         dmin = fmin(dmin, d);
         dmax = fmax(dmax, d);
         total += d;
@@ -174,6 +182,8 @@ int zf_experiment_info(const char *path, void *out)
         dmin = 0;
     fprintf(fp, "file\t%s\nschema\t%s\nsoftware\t%s\ncreated\t%s\n", path, schema, software, created);
     fprintf(fp, "subjects\t%zu\nsamples\t%zu\nmissing_positions\t%zu\n", ns, zf_experiment_nsamples(e), missing);
+    if (bins)
+        fprintf(fp, "activity_bins\t%zu\n", bins);
     fprintf(fp, "duration_s\tmean %.3f, min %.3f, max %.3f\n", ns ? total / (double)ns : 0.0, dmin, dmax);
     int cg = zf_table_col(sub, "group");
     if (cg >= 0) {
@@ -203,6 +213,7 @@ done:
     free(software);
     free(created);
     zf_track_free(&tr);
+    zf_activity_free(&act);
     zf_table_free(sub);
     zf_experiment_close(e);
     return rc;
