@@ -44,4 +44,8 @@ ZF_DECLARE_COMMAND(run);
 ZF_DECLARE_COMMAND(info);
 ZF_DECLARE_COMMAND(formats);
 
+/* 'zfstress stats STUDY.yaml': the study form of the stats command (cmd_stages.c);
+ * cmd_stats.c adds the tidy-table form and dispatches. */
+ZF_DECLARE_COMMAND(stats_study);
+
 #endif

@@ -34,7 +34,7 @@ void zf_usage_metrics(FILE *fp)
                                "'zfstress metrics --list' prints the catalogue.",
                 "/metrics and /binned in DIR/experiment.h5, DIR/metrics.csv, DIR/binned.csv");
 }
-void zf_usage_stats(FILE *fp)
+void zf_usage_stats_study(FILE *fp)
 {
     stage_usage(fp, "stats", "Compare every level of compare.factor with compare.control, per endpoint:\n"
                              "Welch t, Mann-Whitney U and Hedges' g (BCa bootstrap 95% CI).",
@@ -105,7 +105,7 @@ done:
 
 int zf_cmd_run(int argc, char **argv) { return run_stage("run", ST_RUN, argc, argv, zf_usage_run); }
 int zf_cmd_ingest(int argc, char **argv) { return run_stage("ingest", ST_INGEST, argc, argv, zf_usage_ingest); }
-int zf_cmd_stats(int argc, char **argv) { return run_stage("stats", ST_STATS, argc, argv, zf_usage_stats); }
+int zf_cmd_stats_study(int argc, char **argv) { return run_stage("stats", ST_STATS, argc, argv, zf_usage_stats); }
 int zf_cmd_plot(int argc, char **argv) { return run_stage("plot", ST_PLOT, argc, argv, zf_usage_plot); }
 
 int zf_cmd_metrics(int argc, char **argv)

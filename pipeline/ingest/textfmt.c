@@ -210,11 +210,27 @@ int zf_tx_parse_int(const char *s, long *v)
     return 1;
 }
 
+int zf_tx_parse_num(const char *s, const zf_read_opts *o, double *out)
+{
+    while (*s == ' ' || *s == '\t')
+        s++;
+    if (strncmp(s, "#N/A", 4) == 0 || strncmp(s, "N/A", 3) == 0) {
+        const char *e = s + (s[0] == '#' ? 4 : 3);
+        while (*e == ' ' || *e == '\t')
+            e++;
+        if (!*e) {
+            *out = NAN;
+            return ZF_NUM_MISSING;
+        }
+    }
+    return zf_parse_number_opt(s, o, out);
+}
+
 int zf_tx_parse_time(const char *s, const zf_read_opts *o, double *out)
 {
     const char *colon = strchr(s, ':');
     if (!colon)
-        return zf_parse_number_opt(s, o, out);
+        return zf_tx_parse_num(s, o, out);
     /* h:mm:ss.sss or mm:ss.sss: integer leading parts, a number of seconds last */
     double acc = 0.0;
     const char *p = s;

@@ -39,6 +39,9 @@ int zf_tx_units_in(const char *text);
 /* 1 when s (blanks allowed around) is a decimal integer; the value in *v. */
 int zf_tx_parse_int(const char *s, long *v);
 
+/* Position cell: zf_parse_number_opt, plus "#N/A" and "N/A" as missing. */
+int zf_tx_parse_num(const char *s, const zf_read_opts *o, double *out);
+
 /* Time cell: seconds ("12.5") or clock time "h:mm:ss.sss" / "mm:ss.sss".
  * Returns ZF_NUM_OK, ZF_NUM_MISSING (*out NaN) or ZF_NUM_BAD like zf_parse_number. */
 int zf_tx_parse_time(const char *s, const zf_read_opts *o, double *out);
