@@ -172,7 +172,7 @@ int zf_read_viewpoint(const char *path, const zf_read_opts *o, zf_track_sink sin
         const char *wname = tab ? tab + 1 : wells[k].name;
         if (plates > 1 && tab) {
             *tab = '\0';
-            snprintf(info.individual, sizeof info.individual, "%s_%s", wells[k].name, wname);
+            snprintf(info.individual, sizeof info.individual, "%.31s_%.31s", wells[k].name, wname);
             *tab = '\t';
         } else {
             snprintf(info.individual, sizeof info.individual, "%s", wname);
