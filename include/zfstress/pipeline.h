@@ -42,6 +42,11 @@ int zf_stage_plot(const zf_study *s, zf_experiment *e, const char *figdir);
  * and figures. */
 int zf_run(const zf_study *s, const zf_outputs *o, const char *command);
 
+/* Validate the study and every input it names (files exist and are readable,
+ * formats detected, columns and numbers parse) without writing anything; one
+ * line per problem to fp (FILE *), all problems at once. *nproblems is set. */
+int zf_study_check(const char *study_path, void *fp, size_t *nproblems);
+
 /* Print subjects, samples, duration and groups of an experiment file to fp. */
 int zf_experiment_info(const char *path, void *fp /* FILE * */);
 

@@ -43,6 +43,7 @@ ZF_DECLARE_COMMAND(plot);
 ZF_DECLARE_COMMAND(run);
 ZF_DECLARE_COMMAND(info);
 ZF_DECLARE_COMMAND(formats);
+ZF_DECLARE_COMMAND(check);
 
 /* 'zfstress stats STUDY.yaml': the study form of the stats command (cmd_stages.c);
  * cmd_stats.c adds the tidy-table form and dispatches. */

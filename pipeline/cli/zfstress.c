@@ -11,6 +11,7 @@ const char *zf_cli_command_line = "";
 
 static const zf_command commands[] = {
     {"run", zf_cmd_run, zf_usage_run, "run every stage of a study: ingest, metrics, stats, plot"},
+    {"check", zf_cmd_check, zf_usage_check, "validate a study and every input file without writing anything"},
     {"ingest", zf_cmd_ingest, zf_usage_ingest, "read the sample sheet and every track into experiment.h5"},
     {"metrics", zf_cmd_metrics, zf_usage_metrics, "compute the stress endpoints of every fish (--list: the catalogue)"},
     {"stats", zf_cmd_stats, zf_usage_stats, "compare every group with the control (Welch t, Mann-Whitney U, Hedges' g)"},

@@ -9,6 +9,8 @@
 #include "zfstress/table.h"
 #include "zfstress/track.h"
 
+#include "study/study_internal.h"
+
 #include <math.h>
 #include <stddef.h>
 #include <stdio.h>
@@ -59,7 +61,7 @@ void zf_outputs_free(zf_outputs *o)
 }
 
 /* The subject id column: "subject", or "id" as DESIGN.md names it. */
-static int subject_col(const zf_table *t)
+int zf_sheet_subject_col(const zf_table *t)
 {
     int c = zf_table_col(t, "subject");
     return c >= 0 ? c : zf_table_col(t, "id");
@@ -84,7 +86,7 @@ static const num_col number_cols[] = {
 
 /* Read options of row r: the study's values, overridden by the row's cells.
  * Text fields point into the study or the table. */
-static int row_opts(const zf_study *s, const zf_table *t, size_t r, zf_read_opts *o, const char **format)
+int zf_sheet_row_opts(const zf_study *s, const zf_table *t, size_t r, zf_read_opts *o, const char **format)
 {
     zf_read_opts_default(o);
     o->col_time = s->col_time;
@@ -149,7 +151,7 @@ static int row_opts(const zf_study *s, const zf_table *t, size_t r, zf_read_opts
 
 static int check_sheet(const zf_study *s, const zf_table *t)
 {
-    int cs = subject_col(t), cf = zf_table_col(t, "file");
+    int cs = zf_sheet_subject_col(t), cf = zf_table_col(t, "file");
     if (cs < 0)
         return zf_error(ZF_EPARSE, "'%s':1: expected a column 'subject' naming each fish", t->path);
     if (cf < 0)
@@ -203,7 +205,7 @@ static int ingest_sink(void *vctx, zf_track *tr, const zf_track_info *info)
     ingest_ctx *c = vctx;
     const zf_table *t = c->sheet;
     size_t w = t->ncol + 1;
-    int cs = subject_col(t), rc;
+    int cs = zf_sheet_subject_col(t), rc;
     if (info->activity) {
         if (info->activity->n == 0)
             return zf_error(ZF_EDATA, "'%s'%s%s: no activity bins", c->file,
@@ -283,7 +285,7 @@ int zf_stage_ingest(const zf_study *s, zf_experiment *e, const char *command)
     for (size_t r = 0; r < t->nrow; r++) {
         zf_read_opts o;
         const char *fmt;
-        if ((rc = row_opts(s, t, r, &o, &fmt)) != ZF_OK)
+        if ((rc = zf_sheet_row_opts(s, t, r, &o, &fmt)) != ZF_OK)
             goto done;
     }
     if (!(dir = zf_path_dir(s->samples)) || !(hashes = malloc(64 * (t->nrow + 1) + 1))) {
@@ -299,7 +301,7 @@ int zf_stage_ingest(const zf_study *s, zf_experiment *e, const char *command)
         const char *fmt;
         const zf_format *used = NULL;
         char sha[65];
-        row_opts(s, t, r, &o, &fmt);
+        zf_sheet_row_opts(s, t, r, &o, &fmt);
         const char *file = zf_table_cell(t, r, (size_t)cf);
         free(path);
         if (!(path = zf_path_join(dir, file))) {
@@ -491,7 +493,7 @@ int zf_stage_metrics(const zf_study *s, zf_experiment *e, const char *metrics_cs
 
     /* metrics.csv: subject, factor columns, one column per metric; binned.csv: the same per bin */
     if (metrics_csv) {
-        int cs = subject_col(sub);
+        int cs = zf_sheet_subject_col(sub);
         if ((rc = zf_file_open_atomic(metrics_csv, &out)) || (binned_csv && (rc = zf_file_open_atomic(binned_csv, &bout))))
             goto done;
         int bad = 0;

@@ -1,0 +1,17 @@
+/* study_internal.h: sample-sheet helpers shared by the ingest stage and 'zfstress check'. */
+#ifndef ZF_STUDY_INTERNAL_H
+#define ZF_STUDY_INTERNAL_H
+
+#include "zfstress/ingest.h"
+#include "zfstress/study.h"
+#include "zfstress/table.h"
+
+/* Index of the subject id column ("subject", or "id"), or -1. */
+int zf_sheet_subject_col(const zf_table *t);
+
+/* Read options of sheet row r: the study's values overridden by the row's
+ * calibration cells; *format is the reader name or "auto". Fails naming the
+ * sheet, line and column of a bad cell. Text fields point into s or t. */
+int zf_sheet_row_opts(const zf_study *s, const zf_table *t, size_t r, zf_read_opts *o, const char **format);
+
+#endif
