@@ -4,6 +4,7 @@
 
 #include <stdarg.h>
 #include <stddef.h>
+#include <stdio.h>
 
 #ifdef __cplusplus
 extern "C" {
@@ -56,6 +57,23 @@ void zf_log(int level, const char *fmt, ...)
 #endif
     ;
 
+/* Also write every message up to ZF_LOG_INFO (whatever the terminal level) to
+ * fp, e.g. the run's log file; NULL stops. The caller closes fp. */
+void zf_log_set_file(FILE *fp);
+
+/* Progress of a long stage, redrawn in place on stderr ("ingest 12/48 subjects
+ * 4.1/s ETA 7 s"). Silent when stderr is not a terminal or with -q. */
+typedef struct zf_progress {
+    const char *label;
+    const char *unit;
+    size_t total, done;
+    double t0, last;
+    int active;
+} zf_progress;
+void zf_progress_start(zf_progress *p, const char *label, const char *unit, size_t total);
+void zf_progress_step(zf_progress *p, size_t done);
+void zf_progress_end(zf_progress *p);
+
 /* Turn off GSL's abort-on-error handler and HDF5's automatic error printing;
  * their failures come back as ZF_ENUMERIC / ZF_EHDF5. Call once at start-up. */
 void zf_init(void);
@@ -79,7 +97,6 @@ int zf_mkdir_p(const char *dir);
 /* Atomic output: open "<path>.tmp" for writing; zf_file_commit flushes, fsyncs,
  * closes and renames it over path (then fsyncs the directory);
  * zf_file_abort closes and removes the temporary. */
-#include <stdio.h>
 typedef struct zf_outfile {
     FILE *fp;
     char *path;

@@ -70,6 +70,10 @@ int zf_experiment_write_metric(zf_experiment *e, const char *name, const char *u
 /* /binned/<name> float64[S,B] and /binned/bin_start [B]. */
 int zf_experiment_write_binned(zf_experiment *e, const char *name, const char *unit,
                                const double *v, size_t nsub, size_t nbin, const double *bin_start);
+/* Read /binned/<name> back: *v (malloc'd, S x B row-major: subject i, bin b
+ * at v[i * B + b]) and *bin_start (malloc'd [B]); the caller frees both. */
+int zf_experiment_read_binned(zf_experiment *e, const char *name, double **v, size_t *nbin,
+                              double **bin_start);
 /* Read /metrics/<name> into v[S]. */
 int zf_experiment_read_metric(zf_experiment *e, const char *name, double *v, size_t n);
 /* Names of the datasets under /metrics in file order; free with zf_strv_free. */

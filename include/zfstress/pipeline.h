@@ -19,6 +19,9 @@ typedef struct zf_outputs {
     char *binned_csv;   /* dir/binned.csv */
     char *stats_csv;    /* dir/stats.csv */
     char *figures;      /* dir/figures */
+    char *prism;        /* dir/prism: one CSV per metric, one column per group */
+    char *report;       /* dir/report.html */
+    char *log;          /* dir/zfstress.log */
 } zf_outputs;
 
 /* dir NULL: the study's output directory. */
@@ -26,8 +29,10 @@ int zf_outputs_init(zf_outputs *o, const zf_study *s, const char *dir);
 void zf_outputs_free(zf_outputs *o);
 
 /* Read the sample sheet and every track named in it into e (fresh file).
- * command is recorded in /provenance. */
-int zf_stage_ingest(const zf_study *s, zf_experiment *e, const char *command);
+ * command is recorded in /provenance. keep_going: a track file that cannot be
+ * read is reported and its subject excluded (listed in /provenance 'excluded')
+ * instead of stopping the stage. */
+int zf_stage_ingest(const zf_study *s, zf_experiment *e, const char *command, int keep_going);
 /* Compute the catalogue for every subject of e: /metrics, /binned, and the
  * CSV tables metrics.csv (one row per subject) and binned.csv (tidy, one row
  * per subject and bin); CSVs are written atomically. */
@@ -38,9 +43,23 @@ int zf_stage_stats(const zf_study *s, zf_experiment *e, const char *stats_csv);
 /* One box + swarm figure per endpoint into figdir/<metric>.png. */
 int zf_stage_plot(const zf_study *s, zf_experiment *e, const char *figdir);
 
-/* Every stage in order: one experiment file committed once, then the tables
- * and figures. */
-int zf_run(const zf_study *s, const zf_outputs *o, const char *command);
+/* How a run behaves. */
+typedef struct zf_run_opts {
+    int force;       /* rerun every stage even when its inputs did not change */
+    int keep_going;  /* exclude subjects whose track file is bad instead of stopping */
+    int jobs;        /* threads for per-subject work; 0: the number of cores */
+} zf_run_opts;
+void zf_run_opts_default(zf_run_opts *r);
+
+/* Every stage in order into o->dir, incrementally: a stage reruns only when
+ * its inputs (content hashes), parameters or the software version changed;
+ * otherwise it says so and does no work. One experiment file committed once,
+ * the tables and figures each written atomically, a log in o->dir/zfstress.log. */
+int zf_run(const zf_study *s, const zf_outputs *o, const zf_run_opts *ro, const char *command);
+
+/* Write o->report: one self-contained HTML page (figures embedded) with the
+ * study, design, parameters, tracking QC, metrics, statistics and provenance. */
+int zf_write_report(const zf_study *s, zf_experiment *e, const zf_outputs *o);
 
 /* Validate the study and every input it names (files exist and are readable,
  * formats detected, columns and numbers parse) without writing anything; one

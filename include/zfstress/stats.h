@@ -1,4 +1,4 @@
-/* stats.h: group comparisons (Welch/Student t, Mann-Whitney U, Hedges' g with BCa bootstrap CI), p-value corrections and the tidy results table. */
+/* stats.h: group comparisons (two-group tests, effect sizes with BCa CIs, k-group omnibus and post hoc tests), p-value corrections and the tidy results table. */
 #ifndef ZFSTRESS_STATS_H
 #define ZFSTRESS_STATS_H
 
@@ -26,17 +26,87 @@ int zf_test_student(const double *x, size_t nx, const double *y, size_t ny, zf_t
  * exact p when nx < 50 and ny < 50 and no ties, otherwise the normal
  * approximation with tie and continuity correction. estimate = median(x)-median(y). */
 int zf_test_mann_whitney(const double *x, size_t nx, const double *y, size_t ny, zf_test_result *r);
-/* Hedges' g (x vs y, pooled SD, exact gamma correction J = G(m/2)/(sqrt(m/2) G((m-1)/2)), m = nx+ny-2)
- * with a BCa bootstrap 95% CI: nboot resamples within each group, seeded;
- * jackknife over the concatenated groups for the acceleration (DABEST). */
+/* As zf_test_mann_whitney; with exact_ties = 1, samples with ties and nx, ny < 50
+ * get the exact conditional p (the permutation distribution of the mid-rank sum,
+ * p = P(|R - E R| >= |r - E R|); R: pvalue(coin::wilcox_test(v ~ g,
+ * distribution = "exact"))) instead of the normal approximation. */
+int zf_test_mann_whitney_ex(const double *x, size_t nx, const double *y, size_t ny, int exact_ties,
+                            zf_test_result *r);
+/* Two-sided permutation test of the difference of means: estimate mean(x)-mean(y),
+ * p = share of splits of the pooled sample with |difference| >= observed. Exact
+ * (all C(nx+ny, nx) splits) when that number is <= nperm, otherwise nperm random
+ * splits (gsl_rng_taus2 seeded with seed) and p = (b + 1)/(nperm + 1). */
+int zf_test_permutation(const double *x, size_t nx, const double *y, size_t ny, size_t nperm,
+                        unsigned long seed, zf_test_result *r);
+
+/* Effect sizes of x against y, each with a BCa bootstrap 95% CI (DABEST
+ * conventions): nboot resamples within each group (seeded; the four effects
+ * share the same resamples, so each single-effect function gives the CI of
+ * zf_effect_sizes), jackknife over the concatenated groups for the acceleration.
+ * mean_diff = mean(x)-mean(y); median_diff = median(x)-median(y);
+ * cohens_d = mean_diff / pooled SD; hedges_g = d J(m), the exact gamma
+ * correction J(m) = G(m/2)/(sqrt(m/2) G((m-1)/2)), m = nx+ny-2. */
+enum { ZF_EFFECT_MEAN_DIFF, ZF_EFFECT_MEDIAN_DIFF, ZF_EFFECT_COHENS_D, ZF_EFFECT_HEDGES_G, ZF_EFFECT_COUNT };
+int zf_effect_sizes(const double *x, size_t nx, const double *y, size_t ny, size_t nboot,
+                    unsigned long seed, zf_test_result out[ZF_EFFECT_COUNT]);
+int zf_effect_mean_diff(const double *x, size_t nx, const double *y, size_t ny,
+                        size_t nboot, unsigned long seed, zf_test_result *r);
+int zf_effect_median_diff(const double *x, size_t nx, const double *y, size_t ny,
+                          size_t nboot, unsigned long seed, zf_test_result *r);
+int zf_effect_cohens_d(const double *x, size_t nx, const double *y, size_t ny,
+                       size_t nboot, unsigned long seed, zf_test_result *r);
 int zf_effect_hedges_g(const double *x, size_t nx, const double *y, size_t ny,
                        size_t nboot, unsigned long seed, zf_test_result *r);
 
+/* k groups: groups[i] has n[i] values (NaN dropped and counted in the note;
+ * a group left empty is left out, with a note). */
+/* One-way ANOVA (R: oneway.test(v ~ g, var.equal = TRUE)): estimate = statistic = F,
+ * df = k-1, df2 = N-k. */
+int zf_test_anova(const double *const *groups, const size_t *n, size_t k, zf_test_result *r);
+/* Welch's heteroscedastic one-way ANOVA (R: oneway.test(v ~ g)): F, df, df2 (fractional). */
+int zf_test_welch_anova(const double *const *groups, const size_t *n, size_t k, zf_test_result *r);
+/* Kruskal-Wallis rank sum test with tie correction (R: kruskal.test): estimate =
+ * statistic = H, df = k-1, chi-square p. */
+int zf_test_kruskal(const double *const *groups, const size_t *n, size_t k, zf_test_result *r);
+/* Post hoc procedures. Pairs (i, j), i < j, in the order (0,1), (0,2), ...,
+ * (0,k-1), (1,2), ... (R's TukeyHSD order); estimates are group j minus group i.
+ * out has k(k-1)/2 entries. */
+/* Tukey HSD (Tukey-Kramer for unequal n; R: TukeyHSD(aov(v ~ g))): estimate the
+ * mean difference, statistic q = |diff| / sqrt(MSE/2 (1/n_i + 1/n_j)), df = N-k,
+ * p = P(Q_{k,df} > q) (already adjusted), 95% simultaneous CI. */
+int zf_posthoc_tukey(const double *const *groups, const size_t *n, size_t k, zf_test_result *out);
+/* Dunnett many-to-one, two-sided, each group against groups[control]
+ * (R: summary(glht(aov(v ~ g), linfct = mcp(g = "Dunnett")))): out has k-1
+ * entries in group order without the control; estimate mean_i - mean_control,
+ * statistic t, df = N-k, p single-step adjusted, 95% simultaneous CI. */
+int zf_posthoc_dunnett(const double *const *groups, const size_t *n, size_t k, size_t control,
+                       zf_test_result *out);
+/* Dunn's test (Dunn 1964) on the joint mid-ranks with tie correction: estimate the
+ * mean-rank difference, statistic z, two-sided unadjusted p (adjust with
+ * zf_p_adjust). All pairs (k(k-1)/2 results in the pair order above) when
+ * control == (size_t)-1, else each group against the control (k-1 results, as Dunnett). */
+int zf_posthoc_dunn(const double *const *groups, const size_t *n, size_t k, size_t control,
+                    zf_test_result *out);
+
+/* Studentized range distribution of k means with df degrees of freedom
+ * (df = INFINITY allowed): p = P(Q > q) (upper) or P(Q <= q), by numerical
+ * integration after Copenhaver & Holland (1988). */
+int zf_ptukey(double q, size_t k, double df, int lower_tail, double *p);
+/* Its quantile: P(Q <= q) = prob, by root finding. */
+int zf_qtukey(double prob, size_t k, double df, double *q);
+/* Two-sided Dunnett distribution: p = P(max_i |T_i| > c) (or <= c) for m
+ * t statistics with df degrees of freedom and correlations lambda_i lambda_j
+ * (lambda_i = sqrt(n_i / (n_i + n_0)), 0 <= lambda_i < 1), by deterministic
+ * numerical integration of the one-factor representation. */
+int zf_pdunnett(double c, size_t m, const double *lambda, double df, int lower_tail, double *p);
+int zf_qdunnett(double prob, size_t m, const double *lambda, double df, double *c);
+
 /* p-value adjustment across a family (R: p.adjust). NaN p values are left NaN
  * and not counted in the family size. */
-enum { ZF_ADJ_NONE = 0, ZF_ADJ_HOLM, ZF_ADJ_BONFERRONI, ZF_ADJ_HOCHBERG, ZF_ADJ_BH };
+enum { ZF_ADJ_NONE = 0, ZF_ADJ_HOLM, ZF_ADJ_BONFERRONI, ZF_ADJ_HOCHBERG, ZF_ADJ_BH,
+       ZF_ADJ_BY, ZF_ADJ_SIDAK, ZF_ADJ_HOLM_SIDAK };
 int zf_p_adjust(const double *p, size_t n, int method, double *out);
-const char *zf_adjust_name(int method);  /* "holm", ... ; "none" */
+const char *zf_adjust_name(int method);  /* "holm", "BH", "holm-sidak", ... ; "none" */
 int zf_adjust_parse(const char *name);   /* -1 when unknown */
 
 /* One row of the tidy results table (stats.csv / /stats). */
@@ -61,23 +131,66 @@ void zf_stat_table_free(zf_stat_table *t); /* keeps the struct; NULL is a no-op 
 typedef struct zf_compare_opts {
     const char *control;   /* control level of the factor */
     size_t nboot;          /* bootstrap resamples, default 5000 */
-    unsigned long seed;    /* default 20110901 */
+    unsigned long seed;    /* default 20110901 (bootstrap and permutations) */
     int adjust;            /* ZF_ADJ_*, default Holm over contrasts within a metric and procedure */
+    size_t nperm;          /* permutation test: random splits, default 10000 (exact when fewer splits) */
+    int mw_exact_ties;     /* 1: exact conditional Mann-Whitney p with ties (n < 50); default 0 (as R) */
 } zf_compare_opts;
 void zf_compare_opts_default(zf_compare_opts *o);
 
 /* Compare every level of group[] against opts->control on metric values
  * value[] (n subjects; NaN values are dropped and counted in the note).
- * Levels are taken in order of first appearance. Appends welch_t,
- * mann_whitney and hedges_g rows for each level, with p_adjusted over the
- * level contrasts of each procedure. */
+ * Levels: the control first, then the others in order of first appearance.
+ * Appends, for each other level (contrast "<level> - <control>"), the rows
+ * welch_t, student_t, mann_whitney, permutation, mean_diff, median_diff,
+ * cohens_d, hedges_g; then, when there are more than two levels, anova,
+ * welch_anova and kruskal_wallis (contrast "omnibus", n1 = all subjects,
+ * n2 = 0), tukey_hsd and dunn for every pair and dunnett for every level
+ * against the control. p_adjusted: opts->adjust over the contrasts of one
+ * procedure (welch_t, student_t, mann_whitney, permutation, dunn); tukey_hsd
+ * and dunnett are adjusted by their own distribution ("single-step"); omnibus
+ * tests are families of one ("none", p_adjusted = p); effect sizes have no p. */
 int zf_stats_compare(zf_stat_table *t, const char *metric, const char *const *group,
                      const double *value, size_t n, const zf_compare_opts *opts);
+
+/* Read a tidy CSV (one row per animal: a factor column and metric columns,
+ * delimiter detected) and append the comparisons of every metric to t.
+ * metrics: the columns to compare (nmetrics of them), or NULL for every
+ * column whose first non-missing cell is a number, except the factor and an
+ * id column named subject or id. Every cell of a compared column must be a
+ * number or missing ("'file':LINE: column N 'name': expected a number, got "x""
+ * otherwise, ZF_EPARSE); an unknown column is ZF_EPARSE too. */
+int zf_stats_compare_csv(zf_stat_table *t, const char *path, const char *factor,
+                         const char *const *metrics, size_t nmetrics, const zf_compare_opts *opts);
 
 /* Write the table as CSV with the header
  * metric,contrast,procedure,n1,n2,estimate,ci_low,ci_high,statistic,df,df2,p,p_adjusted,adjust_method,note
  * (numbers with 17 significant digits, NaN as empty). Atomic. */
 int zf_stat_table_write_csv(const zf_stat_table *t, const char *path);
+
+/* ---- bootstrap distributions of an effect (pipeline/stats/bootdist.c) ---- */
+
+/* Effect sizes of an estimation plot: the ZF_EFFECT_* above, x (treatment) against y (control). */
+const char *zf_effect_name(int effect); /* "mean_diff", "median_diff", "cohens_d", "hedges_g"; "unknown" */
+int zf_effect_parse(const char *name);  /* ZF_EFFECT_*, -1 when unknown */
+
+/* An effect, its bootstrap distribution and BCa 95% CI. boot is malloc'd and
+ * owned by the struct (free with zf_boot_dist_free); fields that do not
+ * apply are NaN and the note says why. */
+typedef struct zf_boot_dist {
+    double estimate, ci_low, ci_high;
+    double *boot;   /* the valid resamples, sorted ascending */
+    size_t n;       /* number of them (resamples without a defined effect are dropped) */
+    char note[128];
+} zf_boot_dist;
+
+/* Bootstrap nboot resamples within each group with the draws of
+ * zf_effect_sizes (same seed, same resamples, so the estimate and CI equal
+ * the stats table's row for that effect), NaN values dropped. *out is
+ * overwritten (not freed first). */
+int zf_bootstrap_effect(const double *x, size_t nx, const double *y, size_t ny, int effect,
+                        size_t nboot, unsigned long seed, zf_boot_dist *out);
+void zf_boot_dist_free(zf_boot_dist *d); /* keeps the struct; NULL is a no-op */
 
 #ifdef __cplusplus
 }

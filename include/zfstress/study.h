@@ -41,7 +41,52 @@ typedef struct zf_study {
     size_t nboot;        /* compare.bootstrap, 5000 */
     unsigned long seed;  /* compare.seed */
     char *output;        /* resolved output directory */
+    /* plot: and figures: (what 'zfstress plot' draws; see zf_study_figure) */
+    char *plot_font;     /* plot.font; NULL: DejaVu Sans */
+    int plot_dpi;        /* plot.dpi; 0: 300 */
+    struct zf_study_group_style *plot_groups; /* plot.groups: order, labels, colours */
+    size_t nplot_groups;
+    struct zf_study_metric_style *plot_metrics; /* plot.metrics: labels, units, titles */
+    size_t nplot_metrics;
+    char *dose_column;   /* plot.dose.column: sample-sheet column of the dose */
+    char *dose_label;    /* plot.dose.label, e.g. "ketamine" */
+    char *dose_unit;     /* plot.dose.unit, e.g. "mg/L" */
+    struct zf_study_figure *figures; /* figures: NULL/0: the default set */
+    size_t nfigures;
 } zf_study;
+
+/* plot.groups: one entry per level, in the order figures show them. */
+typedef struct zf_study_group_style {
+    char *name;          /* level of the factor */
+    char *label;         /* NULL: name */
+    long rgb;            /* 0xRRGGBB from "#RRGGBB"; -1: default colour */
+} zf_study_group_style;
+
+/* plot.metrics.<name>: how figures label a metric. NULL: the default. */
+typedef struct zf_study_metric_style {
+    char *name, *label, *unit, *title;
+} zf_study_metric_style;
+
+/* One entry of figures: (or a cell of a panel). NULL / 0 / -1: the default. */
+typedef struct zf_study_figure {
+    char *kind;          /* a figure kind ('zfstress plot' kinds: estimation, box, ...) */
+    char **metrics;      /* metric: or metrics: */
+    size_t nmetrics;
+    char **groups;       /* subset and order of the levels */
+    size_t ngroups;
+    double width_mm, height_mm; /* size: [w, h], single (85 mm), double (180 mm) */
+    char *format;        /* png (default), pdf, svg */
+    int dpi;             /* 0: plot.dpi */
+    char *file;          /* file name under figures/, without extension */
+    char *title;
+    char *effect;        /* estimation: mean_diff, median_diff, cohens_d, hedges_g */
+    char *error;         /* timecourse: sem, ci95 */
+    int lines;           /* timecourse: per-fish lines; -1: default */
+    char *colour_by;     /* trajectory: time, speed */
+    size_t columns;      /* panel: cells per row */
+    struct zf_study_figure *cells; /* panel: cells */
+    size_t ncells;
+} zf_study_figure;
 
 /* Defaults of every key (the values zf_study_load starts from). */
 void zf_study_default(zf_study *s);

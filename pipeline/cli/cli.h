@@ -4,6 +4,8 @@
 
 #include <stdio.h>
 
+#include "zfstress/pipeline.h"
+
 /* Exit codes: documented in README.md and stable. */
 enum { ZF_EXIT_OK = 0, ZF_EXIT_FAIL = 1, ZF_EXIT_USAGE = 2 };
 
@@ -26,10 +28,11 @@ int zf_cli_usage_error(const char *cmd, const char *fmt, ...)
 #endif
     ;
 
-/* Parse the options every stage shares: STUDY [--out DIR] [-q] [-v].
- * Returns 0 and sets *study / *out, or an exit code. */
+/* Parse the options every stage shares: STUDY [--out DIR] [-q] [-v], and with
+ * ro (run only) --force, --keep-going, --jobs N. Returns 0 and sets *study /
+ * *out, -1 after printing asked-for help, or an exit code. */
 int zf_cli_stage_args(const char *cmd, int argc, char **argv, const char **study, const char **out,
-                      void (*usage)(FILE *));
+                      zf_run_opts *ro, void (*usage)(FILE *));
 
 #define ZF_DECLARE_COMMAND(name) \
     int zf_cmd_##name(int argc, char **argv); \

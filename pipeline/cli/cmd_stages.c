@@ -20,8 +20,22 @@ static void stage_usage(FILE *fp, const char *cmd, const char *what, const char 
 
 void zf_usage_run(FILE *fp)
 {
-    stage_usage(fp, "run", "Run every stage of the study: ingest, metrics, stats, plot.",
-                "DIR/experiment.h5, DIR/metrics.csv, DIR/binned.csv, DIR/stats.csv, DIR/figures/*.png");
+    zf_run_opts d;
+    zf_run_opts_default(&d);
+    fprintf(fp, "Usage: zfstress run STUDY.yaml [--out DIR] [--force] [--keep-going] [--jobs N] [-q] [-v]\n\n"
+                "Run every stage of the study: ingest, metrics, stats, plot. Stages whose inputs (content\n"
+                "hashes), parameters and software version are unchanged since the last run are skipped.\n\n"
+                "Options:\n"
+                "  -o, --out DIR     output directory (default: 'output' of the study, else results/ beside it)\n"
+                "  -f, --force       rerun every stage (default %s)\n"
+                "  -k, --keep-going  exclude a subject whose track file is bad, report it, go on (default %s)\n"
+                "  -j, --jobs N      threads for per-subject work, 0 = all cores (default %d)\n"
+                "  -q, --quiet       only errors\n"
+                "  -v, --verbose     progress messages (twice: debug)\n"
+                "  -h, --help        this text\n\n"
+                "Writes: DIR/experiment.h5, DIR/metrics.csv, DIR/binned.csv, DIR/stats.csv, DIR/figures/,\n"
+                "DIR/prism/<metric>.csv (one column per group), DIR/report.html, DIR/zfstress.log\n",
+            d.force ? "on" : "off", d.keep_going ? "on" : "off", d.jobs);
 }
 void zf_usage_ingest(FILE *fp)
 {
@@ -36,8 +50,10 @@ void zf_usage_metrics(FILE *fp)
 }
 void zf_usage_stats_study(FILE *fp)
 {
-    stage_usage(fp, "stats", "Compare every level of compare.factor with compare.control, per endpoint:\n"
-                             "Welch t, Mann-Whitney U and Hedges' g (BCa bootstrap 95% CI).",
+    stage_usage(fp, "stats", "Compare every level of compare.factor with compare.control, per endpoint: mean and median\n"
+                             "difference, Cohen's d and Hedges' g with BCa bootstrap 95% CIs; Welch and Student t,\n"
+                             "Mann-Whitney U, permutation test; with more than two groups one-way and Welch ANOVA,\n"
+                             "Kruskal-Wallis, Tukey HSD, Dunnett and Dunn. See docs/STATISTICS.md.",
                 "/stats in DIR/experiment.h5, DIR/stats.csv");
 }
 void zf_usage_plot(FILE *fp)
@@ -54,7 +70,10 @@ static int run_stage(const char *cmd, stage which, int argc, char **argv, void (
     zf_study study;
     zf_outputs o;
     zf_experiment *e = NULL;
-    int rc = zf_cli_stage_args(cmd, argc, argv, &study_path, &out, use);
+    zf_run_opts ropts;
+    zf_run_opts_default(&ropts);
+    zf_run_opts *ro = which == ST_RUN ? &ropts : NULL;
+    int rc = zf_cli_stage_args(cmd, argc, argv, &study_path, &out, ro, use);
     if (rc)
         return rc;
     memset(&o, 0, sizeof o);
@@ -64,12 +83,12 @@ static int run_stage(const char *cmd, stage which, int argc, char **argv, void (
         goto done;
     switch (which) {
     case ST_RUN:
-        rc = zf_run(&study, &o, zf_cli_command_line);
+        rc = zf_run(&study, &o, ro, zf_cli_command_line);
         break;
     case ST_INGEST:
         if ((rc = zf_mkdir_p(o.dir)) || (rc = zf_experiment_create(o.experiment, &e)))
             break;
-        if ((rc = zf_stage_ingest(&study, e, zf_cli_command_line)) == ZF_OK)
+        if ((rc = zf_stage_ingest(&study, e, zf_cli_command_line, 0)) == ZF_OK)
             rc = zf_experiment_commit(e);
         else
             zf_experiment_close(e);
@@ -110,17 +129,18 @@ int zf_cmd_plot(int argc, char **argv) { return run_stage("plot", ST_PLOT, argc,
 
 int zf_cmd_metrics(int argc, char **argv)
 {
-    if (argc == 2 && strcmp(argv[1], "--list") == 0) {
-        printf("name\tunit\tarena\tparameters\tdefinition\treference\n");
-        for (size_t i = 0; i < zf_metric_count(); i++) {
-            const zf_metric_desc *d = zf_metric_get(i);
-            printf("%s\t%s\t%s\t%s\t%s\t%s\n", d->name, d->unit,
-                   d->arena == ZF_ARENA_SIDE ? "side" : d->arena == ZF_ARENA_TOP ? "top" : "any",
-                   d->params[0] ? d->params : "-", d->definition, d->reference);
-        }
-        return ZF_EXIT_OK;
+    int list = 0, markdown = 0, rc;
+    for (int i = 1; i < argc; i++) {
+        list |= strcmp(argv[i], "--list") == 0;
+        markdown |= strcmp(argv[i], "--markdown") == 0;
     }
-    return run_stage("metrics", ST_METRICS, argc, argv, zf_usage_metrics);
+    if (!list && !markdown)
+        return run_stage("metrics", ST_METRICS, argc, argv, zf_usage_metrics);
+    /* the catalogue: a tab-separated table, or the Markdown of docs/METRICS.md */
+    if (argc != 1 + list + markdown)
+        return zf_cli_usage_error("metrics", "--list [--markdown] takes no study file or other option");
+    rc = markdown ? zf_metrics_write_markdown(stdout) : zf_metrics_write_list(stdout);
+    return rc ? zf_cli_fail("metrics", rc) : ZF_EXIT_OK;
 }
 
 void zf_usage_info(FILE *fp)

@@ -14,7 +14,7 @@ static const zf_command commands[] = {
     {"check", zf_cmd_check, zf_usage_check, "validate a study and every input file without writing anything"},
     {"ingest", zf_cmd_ingest, zf_usage_ingest, "read the sample sheet and every track into experiment.h5"},
     {"metrics", zf_cmd_metrics, zf_usage_metrics, "compute the stress endpoints of every fish (--list: the catalogue)"},
-    {"stats", zf_cmd_stats, zf_usage_stats, "compare every group with the control (Welch t, Mann-Whitney U, Hedges' g)"},
+    {"stats", zf_cmd_stats, zf_usage_stats, "compare groups: estimation (bootstrap CIs) and classic tests (t, U, ANOVA, post hoc)"},
     {"plot", zf_cmd_plot, zf_usage_plot, "draw one box + swarm figure per endpoint"},
     {"info", zf_cmd_info, zf_usage_info, "summarise an experiment file: subjects, samples, duration, groups"},
     {"formats", zf_cmd_formats, zf_usage_formats, "list the track-file readers and what each needs from the study"},
@@ -60,19 +60,33 @@ int zf_cli_usage_error(const char *cmd, const char *fmt, ...)
 }
 
 int zf_cli_stage_args(const char *cmd, int argc, char **argv, const char **study, const char **out,
-                      void (*use)(FILE *))
+                      zf_run_opts *ro, void (*use)(FILE *))
 {
     static const struct option longopts[] = {
         {"out", required_argument, NULL, 'o'}, {"help", no_argument, NULL, 'h'},
-        {"quiet", no_argument, NULL, 'q'}, {"verbose", no_argument, NULL, 'v'}, {NULL, 0, NULL, 0},
+        {"quiet", no_argument, NULL, 'q'}, {"verbose", no_argument, NULL, 'v'},
+        {"force", no_argument, NULL, 'f'}, {"keep-going", no_argument, NULL, 'k'},
+        {"jobs", required_argument, NULL, 'j'}, {NULL, 0, NULL, 0},
     };
     int c;
     *out = NULL;
     optind = 1;
     opterr = 0;
-    while ((c = getopt_long(argc, argv, "o:hqv", longopts, NULL)) != -1) {
+    while ((c = getopt_long(argc, argv, ro ? "o:hqvfkj:" : "o:hqv", longopts, NULL)) != -1) {
+        if (!ro && (c == 'f' || c == 'k' || c == 'j'))
+            return zf_cli_usage_error(cmd, "option '%s' is for 'zfstress run'", argv[optind - 1]);
         switch (c) {
         case 'o': *out = optarg; break;
+        case 'f': ro->force = 1; break;
+        case 'k': ro->keep_going = 1; break;
+        case 'j': {
+            char *end = NULL;
+            long j = strtol(optarg, &end, 10);
+            if (!optarg[0] || *end || j < 0 || j > 4096)
+                return zf_cli_usage_error(cmd, "--jobs: expected a number of threads from 0 (all cores) to 4096, got \"%s\"", optarg);
+            ro->jobs = (int)j;
+            break;
+        }
         case 'h': use(stdout); return -1;
         case 'q': zf_log_set_level(ZF_LOG_ERROR); break;
         case 'v': zf_log_set_level(zf_log_get_level() + 1); break;

@@ -9,11 +9,14 @@
 #include <yaml.h>
 #include <zlib.h>
 
-#include <stdio.h>
 #include <stdarg.h>
+#include <stdio.h>
+#include <time.h>
+#include <unistd.h>
 
 static _Thread_local char zf_msg[2048];
 static int zf_level = ZF_LOG_WARN;
+static FILE *zf_logfile;
 
 const char *zf_strerror(int status)
 {
@@ -47,16 +50,65 @@ void zf_error_clear(void) { zf_msg[0] = '\0'; }
 void zf_log_set_level(int level) { zf_level = level; }
 int zf_log_get_level(void) { return zf_level; }
 
+void zf_log_set_file(FILE *fp) { zf_logfile = fp; }
+
 void zf_log(int level, const char *fmt, ...)
 {
+    va_list ap;
+    if (zf_logfile && level <= ZF_LOG_INFO) {
+        va_start(ap, fmt);
+        vfprintf(zf_logfile, fmt, ap);
+        fputc('\n', zf_logfile);
+        va_end(ap);
+    }
     if (level > zf_level)
         return;
-    va_list ap;
     va_start(ap, fmt);
     fputs("zfstress: ", stderr);
     vfprintf(stderr, fmt, ap);
     fputc('\n', stderr);
     va_end(ap);
+}
+
+static double now_s(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
+}
+
+void zf_progress_start(zf_progress *p, const char *label, const char *unit, size_t total)
+{
+    p->label = label;
+    p->unit = unit;
+    p->total = total;
+    p->done = 0;
+    p->t0 = p->last = now_s();
+    p->active = zf_level >= ZF_LOG_WARN && isatty(fileno(stderr));
+}
+
+void zf_progress_step(zf_progress *p, size_t done)
+{
+    p->done = done;
+    if (!p->active)
+        return;
+    double t = now_s();
+    if (t - p->last < 0.1 && done < p->total)
+        return; /* redraw at most ten times a second */
+    p->last = t;
+    double el = t - p->t0, rate = el > 0 ? (double)done / el : 0.0;
+    double eta = rate > 0 && p->total > done ? (double)(p->total - done) / rate : 0.0;
+    fprintf(stderr, "\r\033[K%s %zu/%zu %s  %.1f/s  ETA %.0f s", p->label, done, p->total, p->unit, rate, eta);
+    fflush(stderr);
+}
+
+void zf_progress_end(zf_progress *p)
+{
+    if (p->active) {
+        fputs("\r\033[K", stderr);
+        fflush(stderr);
+    }
+    p->active = 0;
 }
 
 void zf_init(void)

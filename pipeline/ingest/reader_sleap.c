@@ -89,9 +89,10 @@ static int unknown_individual(const char *path, const char *who, char *const *na
 
 static int need_fps(const char *path, const zf_read_opts *o)
 {
-    if (o->fps > 0 && isfinite(o->fps))
-        return ZF_OK;
-    return zf_error(ZF_EINVAL, "'%s': SLEAP files carry no frame rate: expected fps in the study or the sample sheet", path);
+    int rc = ZF_OK;
+    if (!(o->fps > 0 && isfinite(o->fps)))
+        rc = zf_error(ZF_EINVAL, "'%s': SLEAP files carry no frame rate: expected fps in the study or the sample sheet", path);
+    return rc;
 }
 
 /* Calibrate one track read in pixels (image y down) and hand it on. */
@@ -102,9 +103,9 @@ static int emit(const char *path, zf_track *tr, const zf_read_opts *o, const cha
     zf_track_info_init(&info);
     snprintf(info.individual, sizeof info.individual, "%s", name);
     info.fps = o->fps;
-    if ((rc = zf_track_calibrate(path, tr, o, ZF_UNITS_PX, 1, &info)) != ZF_OK)
-        return rc;
-    return sink(ctx, tr, &info);
+    if ((rc = zf_track_calibrate(path, tr, o, ZF_UNITS_PX, 1, &info)) == ZF_OK)
+        rc = sink(ctx, tr, &info);
+    return rc;
 }
 
 /* ---- HDF5 helpers ------------------------------------------------------ */
@@ -382,27 +383,23 @@ typedef struct sleap_h5 {
     int tpos[4];   /* on-disk position of AX_TRACK, AX_XY, AX_NODE, AX_FRAME in /tracks */
     int spos[3];   /* of track, node, frame in /point_scores */
     int opos[2];   /* of frame, track in /track_occupancy */
+    int ofound;    /* /track_occupancy has a dims attribute */
     size_t ntracks, nnodes, nframes;
     char **nodes, **names;
     size_t nnode_names, nnames;
     unsigned char *occ; /* [nframes * ntracks], frame-major; NULL: every frame occupied */
 } sleap_h5;
 
-/* Read /track_occupancy (uint8 or h5py's bool enum) into h->occ[f * T + t]. */
+/* Read /track_occupancy (uint8 or h5py's bool enum; shape and dims attribute
+ * already known) into h->occ[f * T + t]. */
 static int read_occupancy(const char *path, sleap_h5 *h)
 {
     int rc = ZF_OK;
     hid_t ftype = H5I_INVALID_HID, mem = H5I_INVALID_HID;
     unsigned char *raw = NULL, *occ = NULL;
     size_t T = h->ntracks, F = h->nframes, st[2];
-    static const int want[2] = {AX_FRAME, AX_TRACK};
-    int found = 0;
 
-    if ((rc = shape(path, "track_occupancy", h->docc, 2, h->odims)) != ZF_OK)
-        goto done;
-    if ((rc = dims_attr(path, "track_occupancy", h->docc, 2, want, h->opos, &found)) != ZF_OK)
-        goto done;
-    if (!found) {
+    if (!h->ofound) {
         /* always (n_frames, n_tracks) in SLEAP's writers; accept the transpose when unambiguous */
         h->opos[0] = 0;
         h->opos[1] = 1;
@@ -430,11 +427,12 @@ static int read_occupancy(const char *path, sleap_h5 *h)
         rc = zf_error(ZF_EPARSE, "'%s': dataset /track_occupancy: expected uint8 or bool values", path);
         goto done;
     }
-    if (!(raw = malloc(F * T ? F * T : 1)) || !(occ = malloc(F * T ? F * T : 1))) {
+    size_t total = F * T;
+    if (!(raw = malloc(total ? total : 1)) || !(occ = malloc(total ? total : 1))) {
         rc = zf_error(ZF_ENOMEM, "out of memory");
         goto done;
     }
-    if (F * T)
+    if (total)
         ZF_H5(H5Dread(h->docc, mem, H5S_ALL, H5S_ALL, H5P_DEFAULT, raw), "'%s': dataset /track_occupancy: cannot read", path);
     strides(2, h->odims, st);
     for (size_t f = 0; f < F; f++)
@@ -461,15 +459,42 @@ static void sleap_h5_close(sleap_h5 *h)
     free(h->occ);
 }
 
+/* The order of /tracks without a dims attribute: SLEAP's (n_tracks, 2,
+ * n_nodes, n_frames) or the (n_frames, n_tracks, n_nodes, 2) of newer
+ * writers. When the shape fits both, the track count of /track_names and the
+ * shape of /track_occupancy decide; SLEAP's order otherwise. */
+static void guess_tracks_order(sleap_h5 *h, size_t nnames, int have_names)
+{
+    const hsize_t *d = h->tdims;
+    int m = d[1] == 2, s = d[3] == 2;
+    if (m && s && d[0] != d[1] && have_names && nnames > 0 && (nnames == d[0] || nnames == d[1])) {
+        s = nnames == d[1];
+        m = !s;
+    }
+    if (m && s && h->docc >= 0) {
+        hsize_t F = h->odims[h->opos[0]], T = h->odims[h->opos[1]];
+        int fm = F == d[3] && T == d[0], fs = F == d[0] && T == d[1];
+        if (fm != fs) {
+            s = fs;
+            m = fm;
+        }
+    }
+    s = s && !m;
+    h->tpos[AX_TRACK] = s ? 1 : 0;
+    h->tpos[AX_XY] = s ? 3 : 1;
+    h->tpos[AX_NODE] = 2;
+    h->tpos[AX_FRAME] = s ? 0 : 3;
+}
+
 /* Open the file and learn its layout: axis order of /tracks (dims attribute,
- * else SLEAP's (n_tracks, 2, n_nodes, n_frames), else the (n_frames,
- * n_tracks, n_nodes, 2) of newer writers), names, scores and occupancy. */
+ * else guessed from the shapes), names, scores and occupancy. */
 static int sleap_h5_open(const char *path, sleap_h5 *h)
 {
-    int rc = ZF_OK, found = 0, is_string = 0;
+    int rc = ZF_OK, found = 0, is_string = 0, names_are_strings = 0;
     hid_t dn = H5I_INVALID_HID;
     static const int want4[4] = {AX_TRACK, AX_XY, AX_NODE, AX_FRAME};
     static const int want3[3] = {AX_TRACK, AX_NODE, AX_FRAME};
+    static const int want2[2] = {AX_FRAME, AX_TRACK};
     size_t n = 0;
     char **v = NULL;
 
@@ -478,13 +503,37 @@ static int sleap_h5_open(const char *path, sleap_h5 *h)
         (rc = shape(path, "tracks", h->dtracks, 4, h->tdims)) != ZF_OK ||
         (rc = dims_attr(path, "tracks", h->dtracks, 4, want4, h->tpos, &found)) != ZF_OK)
         goto done;
-    if (!found) {
-        int std = h->tdims[1] != 2 && h->tdims[3] == 2; /* (frames, tracks, nodes, xy) without a dims attribute */
-        h->tpos[AX_TRACK] = std ? 1 : 0;
-        h->tpos[AX_XY] = std ? 3 : 1;
-        h->tpos[AX_NODE] = 2;
-        h->tpos[AX_FRAME] = std ? 0 : 3;
+
+    /* track names: optional; an empty non-string array means "unnamed" */
+    if ((rc = open_dataset(path, h->file, "track_names", 1, &dn)) != ZF_OK)
+        goto done;
+    if (dn >= 0) {
+        if ((rc = read_strings(path, "dataset /track_names", dn, 0, &v, &n, &is_string)) != ZF_OK)
+            goto done;
+        if (!is_string && n != 0) {
+            rc = zf_error(ZF_EPARSE, "'%s': dataset /track_names: expected strings", path);
+            goto done;
+        }
+        names_are_strings = is_string;
+        H5Dclose(dn);
+        dn = H5I_INVALID_HID;
     }
+
+    /* occupancy layout: optional dataset, always (n_frames, n_tracks) unless its dims say otherwise */
+    if ((rc = open_dataset(path, h->file, "track_occupancy", 1, &h->docc)) != ZF_OK)
+        goto done;
+    if (h->docc >= 0) {
+        if ((rc = shape(path, "track_occupancy", h->docc, 2, h->odims)) != ZF_OK ||
+            (rc = dims_attr(path, "track_occupancy", h->docc, 2, want2, h->opos, &h->ofound)) != ZF_OK)
+            goto done;
+        if (!h->ofound) {
+            h->opos[0] = 0;
+            h->opos[1] = 1;
+        }
+    }
+
+    if (!found)
+        guess_tracks_order(h, n, names_are_strings);
     if (h->tdims[h->tpos[AX_XY]] != 2) {
         rc = zf_error(ZF_EPARSE, "'%s': dataset /tracks: the xy axis (%d) has size %llu: expected 2 (x, y)", path,
                       h->tpos[AX_XY], (unsigned long long)h->tdims[h->tpos[AX_XY]]);
@@ -493,6 +542,15 @@ static int sleap_h5_open(const char *path, sleap_h5 *h)
     h->ntracks = (size_t)h->tdims[h->tpos[AX_TRACK]];
     h->nnodes = (size_t)h->tdims[h->tpos[AX_NODE]];
     h->nframes = (size_t)h->tdims[h->tpos[AX_FRAME]];
+    if (names_are_strings) {
+        if (n != h->ntracks) {
+            rc = zf_error(ZF_EPARSE, "'%s': dataset /track_names: %zu names but /tracks has %zu tracks", path, n, h->ntracks);
+            goto done;
+        }
+        h->names = v;
+        h->nnames = n;
+        v = NULL;
+    }
 
     /* node names: required, one per node */
     if ((rc = open_dataset(path, h->file, "node_names", 0, &dn)) != ZF_OK)
@@ -508,29 +566,6 @@ static int sleap_h5_open(const char *path, sleap_h5 *h)
                       h->nnode_names, h->nnodes);
         goto done;
     }
-    H5Dclose(dn);
-    dn = H5I_INVALID_HID;
-
-    /* track names: optional; an empty non-string array means "unnamed" */
-    if ((rc = open_dataset(path, h->file, "track_names", 1, &dn)) != ZF_OK)
-        goto done;
-    if (dn >= 0) {
-        if ((rc = read_strings(path, "dataset /track_names", dn, 0, &v, &n, &is_string)) != ZF_OK)
-            goto done;
-        if (is_string && n != h->ntracks) {
-            rc = zf_error(ZF_EPARSE, "'%s': dataset /track_names: %zu names but /tracks has %zu tracks", path, n, h->ntracks);
-            goto done;
-        }
-        if (!is_string && n != 0) {
-            rc = zf_error(ZF_EPARSE, "'%s': dataset /track_names: expected strings", path);
-            goto done;
-        }
-        if (is_string) {
-            h->names = v;
-            h->nnames = n;
-            v = NULL;
-        }
-    }
 
     /* point scores: optional likelihoods */
     if ((rc = open_dataset(path, h->file, "point_scores", 1, &h->dscores)) != ZF_OK)
@@ -543,6 +578,8 @@ static int sleap_h5_open(const char *path, sleap_h5 *h)
             size_t T = h->ntracks, N = h->nnodes, F = h->nframes;
             int std = !(h->sdims[0] == T && h->sdims[1] == N && h->sdims[2] == F) &&
                       h->sdims[0] == F && h->sdims[1] == T && h->sdims[2] == N;
+            if (!std && h->tpos[AX_FRAME] == 0) /* follow /tracks when both fit */
+                std = h->sdims[0] == F && h->sdims[1] == T && h->sdims[2] == N;
             h->spos[0] = std ? 1 : 0; /* track */
             h->spos[1] = std ? 2 : 1; /* node */
             h->spos[2] = std ? 0 : 2; /* frame */
@@ -556,9 +593,7 @@ static int sleap_h5_open(const char *path, sleap_h5 *h)
         }
     }
 
-    /* occupancy: optional; a track absent from a frame is missing there */
-    if ((rc = open_dataset(path, h->file, "track_occupancy", 1, &h->docc)) != ZF_OK)
-        goto done;
+    /* occupancy values: a track absent from a frame is missing there */
     if (h->docc >= 0 && (rc = read_occupancy(path, h)) != ZF_OK)
         goto done;
 done:
@@ -727,7 +762,8 @@ static int ends_with(const char *s, const char *suffix)
     return a > b && strcmp(s + a - b, suffix) == 0;
 }
 
-static int cell_number(const zf_csv *c, size_t col, const char *name, const zf_read_opts *o, double *out)
+static int cell_number(const zf_csv *c, size_t col, const char *node, const char *suffix, const zf_read_opts *o,
+                       double *out)
 {
     const char *s = zf_csv_field(c, col);
     if (!s || !s[0]) {
@@ -735,8 +771,8 @@ static int cell_number(const zf_csv *c, size_t col, const char *name, const zf_r
         return ZF_OK;
     }
     if (zf_parse_number_opt(s, o, out) == ZF_NUM_BAD)
-        return zf_error(ZF_EPARSE, "'%s':%zu: column %zu '%s': expected a number, got \"%s\"", zf_csv_path(c),
-                        zf_csv_line(c), col + 1, name, s);
+        return zf_error(ZF_EPARSE, "'%s':%zu: column %zu '%s%s': expected a number, got \"%s\"", zf_csv_path(c),
+                        zf_csv_line(c), col + 1, node, suffix, s);
     return ZF_OK;
 }
 
@@ -749,6 +785,7 @@ static int read_sleap_csv(const char *path, const zf_read_opts *o, zf_track_sink
     char **names = NULL, **tnames = NULL;
     size_t nnodes = 0, ntracks = 0, nf = 0, ncol = 0, maxframe = 0, repeats = 0, emitted = 0;
     double *px = NULL, *py = NULL, *ps = NULL, *dx = NULL, *dy = NULL;
+    unsigned char *seen = NULL;
     long node = -1;
     zf_track tr;
 
@@ -845,11 +882,11 @@ static int read_sleap_csv(const char *path, const zf_read_opts *o, zf_track_sink
         size_t k0 = node >= 0 ? (size_t)node : 0, nk = node >= 0 ? 1 : nnodes;
         for (size_t k = 0; k < nk; k++) {
             const csv_node *nd = &nodes[k0 + k];
-            if ((rc = cell_number(c, nd->cx, zf_csv_field(c, nd->cx) ? nd->name : "", o, &px[k])) != ZF_OK ||
-                (rc = cell_number(c, nd->cy, nd->name, o, &py[k])) != ZF_OK)
+            if ((rc = cell_number(c, nd->cx, nd->name, ".x", o, &px[k])) != ZF_OK ||
+                (rc = cell_number(c, nd->cy, nd->name, ".y", o, &py[k])) != ZF_OK)
                 goto done;
             ps[k] = 1.0;
-            if (nd->has_score && (rc = cell_number(c, nd->cs, nd->name, o, &ps[k])) != ZF_OK)
+            if (nd->has_score && (rc = cell_number(c, nd->cs, nd->name, ".score", o, &ps[k])) != ZF_OK)
                 goto done;
         }
         double x, y;
@@ -868,7 +905,7 @@ static int read_sleap_csv(const char *path, const zf_read_opts *o, zf_track_sink
         goto done;
     }
     if (!(tnames = calloc(ntracks, sizeof *tnames)) || !(dx = malloc((maxframe + 1) * sizeof *dx)) ||
-        !(dy = malloc((maxframe + 1) * sizeof *dy))) {
+        !(dy = malloc((maxframe + 1) * sizeof *dy)) || !(seen = malloc(maxframe + 1))) {
         rc = zf_error(ZF_ENOMEM, "out of memory");
         goto done;
     }
@@ -877,15 +914,17 @@ static int read_sleap_csv(const char *path, const zf_read_opts *o, zf_track_sink
         if (o->individual && strcmp(o->individual, tracks[t].name) != 0)
             continue;
         /* dense frames 0..last frame of the file; frames the track misses are NaN */
-        for (size_t f = 0; f <= maxframe; f++)
+        for (size_t f = 0; f <= maxframe; f++) {
             dx[f] = dy[f] = NAN;
-        unsigned char seen_any = 0;
+            seen[f] = 0;
+        }
         for (size_t i = 0; i < tracks[t].n; i++) {
             size_t f = tracks[t].frame[i];
-            if (!isnan(dx[f]) || !isnan(dy[f]) || seen_any == 2) {
+            if (seen[f]) {
                 repeats++;
                 continue; /* a second instance of one track in a frame: keep the first */
             }
+            seen[f] = 1;
             dx[f] = tracks[t].x[i];
             dy[f] = tracks[t].y[i];
         }
@@ -924,6 +963,7 @@ done:
     free(ps);
     free(dx);
     free(dy);
+    free(seen);
     return rc;
 }
 
@@ -961,16 +1001,21 @@ int zf_sniff_sleap(const char *path, const unsigned char *head, size_t n)
 int zf_read_sleap(const char *path, const zf_read_opts *o, zf_track_sink sink, void *ctx)
 {
     unsigned char sig[sizeof hdf5_sig];
-    size_t got;
+    size_t got = 0;
     int rc;
+    FILE *fp = NULL;
     if ((rc = need_fps(path, o)) != ZF_OK)
-        return rc;
-    FILE *fp = fopen(path, "rb");
-    if (!fp)
-        return zf_error(ZF_EIO, "'%s': cannot open: %s", path, strerror(errno));
+        goto done;
+    if (!(fp = fopen(path, "rb"))) {
+        rc = zf_error(ZF_EIO, "'%s': cannot open: %s", path, strerror(errno));
+        goto done;
+    }
     got = fread(sig, 1, sizeof sig, fp);
     fclose(fp);
     if (got == sizeof sig && memcmp(sig, hdf5_sig, sizeof sig) == 0)
-        return read_sleap_h5(path, o, sink, ctx);
-    return read_sleap_csv(path, o, sink, ctx);
+        rc = read_sleap_h5(path, o, sink, ctx);
+    else
+        rc = read_sleap_csv(path, o, sink, ctx);
+done:
+    return rc;
 }

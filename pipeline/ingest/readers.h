@@ -11,6 +11,14 @@
     int zf_read_##fmt(const char *path, const zf_read_opts *o, zf_track_sink sink, void *ctx)
 
 ZF_DECLARE_READER(csv);
+ZF_DECLARE_READER(ethovision);
+ZF_DECLARE_READER(anymaze);
+ZF_DECLARE_READER(toxtrac);
+ZF_DECLARE_READER(idtracker);
+ZF_DECLARE_READER(trex);
+ZF_DECLARE_READER(sleap);
+ZF_DECLARE_READER(dlc);
+ZF_DECLARE_READER(zebrazoom);
 ZF_DECLARE_READER(viewpoint);
 
 /* Parse a number honouring o->decimal_comma; same results as zf_parse_number. */

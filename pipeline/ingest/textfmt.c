@@ -21,7 +21,7 @@ char *zf_tx_head_text(const unsigned char *head, size_t n, size_t *len)
     if (n >= 2 && ((head[0] == 0xFF && head[1] == 0xFE) || (head[0] == 0xFE && head[1] == 0xFF))) {
         int be = head[0] == 0xFE;
         if (!(out = malloc(n / 2 + 1)))
-            return NULL;
+            goto done;
         for (size_t i = 2; i + 1 < n; i += 2) {
             unsigned u = be ? (unsigned)head[i] << 8 | head[i + 1] : (unsigned)head[i + 1] << 8 | head[i];
             if (u == 0)
@@ -30,19 +30,18 @@ char *zf_tx_head_text(const unsigned char *head, size_t n, size_t *len)
         }
     } else {
         size_t skip = n >= 3 && head[0] == 0xEF && head[1] == 0xBB && head[2] == 0xBF ? 3 : 0;
-        if (n == skip || memchr(head, '\0', n))
-            return NULL;
-        if (!(out = malloc(n - skip + 1)))
-            return NULL;
+        if (n == skip || memchr(head, '\0', n) || !(out = malloc(n - skip + 1)))
+            goto done; /* empty, binary, or out of memory */
         memcpy(out, head + skip, n - skip);
         k = n - skip;
     }
     out[k] = '\0';
     if (k == 0) {
         free(out);
-        return NULL;
-    }
-    *len = k;
+        out = NULL;
+    } else
+        *len = k;
+done:
     return out;
 }
 
@@ -395,18 +394,24 @@ void zf_tx_list_fields(const char *const *fields, size_t n, char *buf, size_t ca
 
 int zf_tx_row_copy(const zf_csv *c, size_t nf, char ***out)
 {
+    int rc = ZF_OK;
     char **v = calloc(nf ? nf : 1, sizeof *v);
-    if (!v)
-        return zf_error(ZF_ENOMEM, "out of memory");
+    if (!v) {
+        rc = zf_error(ZF_ENOMEM, "out of memory");
+        goto done;
+    }
     for (size_t i = 0; i < nf; i++) {
         const char *f = zf_csv_field(c, i);
         if (!(v[i] = zf_strdup(f ? f : ""))) {
-            zf_tx_strv_free(v, i);
-            return ZF_ENOMEM;
+            rc = ZF_ENOMEM; /* zf_strdup set the message */
+            goto done;
         }
     }
     *out = v;
-    return ZF_OK;
+    v = NULL;
+done:
+    zf_tx_strv_free(v, nf); /* calloc'd: unset entries are NULL */
+    return rc;
 }
 
 void zf_tx_strv_free(char **v, size_t n)

@@ -3,11 +3,8 @@
 
 #include "zfstress/core.h"
 
-#include <cairo-pdf.h>
-#include <cairo-svg.h>
 #include <gsl/gsl_statistics_double.h>
 
-#include <errno.h>
 #include <math.h>
 #include <stdlib.h>
 #include <stdint.h>
@@ -20,9 +17,9 @@
 #define DEF_DPI 300
 #define MARGIN 1.5
 #define TITLE_PT 9.0
-#define LABEL_PT 9.0
-#define TICK_PT 8.0
-#define N_PT 7.0
+#define LABEL_PT 8.0
+#define TICK_PT 7.0
+#define N_PT 6.5
 #define P_PT 7.0
 #define CAPTION_PT 6.0
 #define MIN_TEXT_PT 5.0
@@ -436,28 +433,10 @@ static int layout_build(cairo_t *cr, const zf_box_figure *fig, bs_layout *L)
     return ZF_OK;
 }
 
-static uint32_t mix_white(uint32_t rgb, double t)
-{
-    uint32_t out = 0;
-    for (int sh = 16; sh >= 0; sh -= 8) {
-        double c = (double)((rgb >> sh) & 0xFFu);
-        out |= (uint32_t)lround(c + (255.0 - c) * t) << sh;
-    }
-    return out;
-}
-
-static uint32_t darken(uint32_t rgb, double t)
-{
-    uint32_t out = 0;
-    for (int sh = 16; sh >= 0; sh -= 8)
-        out |= (uint32_t)lround((double)((rgb >> sh) & 0xFFu) * t) << sh;
-    return out;
-}
-
-static void draw_group(cairo_t *cr, const bs_layout *L, size_t i)
+static void draw_group(cairo_t *cr, const zf_box_figure *fig, const bs_layout *L, size_t i)
 {
     const bs_group *g = &L->g[i];
-    uint32_t col = zf_plot_group_rgb(i);
+    uint32_t col = fig->rgb ? fig->rgb[i] : zf_plot_group_rgb(i);
     double cx = group_x(L, i), hw = L->box_w / 2.0;
     if (g->n == 0)
         return;
@@ -470,7 +449,7 @@ static void draw_group(cairo_t *cr, const bs_layout *L, size_t i)
     zf_canvas_line(cr, cx - 0.4 * hw, data_y(L, g->wlo), cx + 0.4 * hw, data_y(L, g->wlo), BOX_LW_PT);
     /* box: light tint of the group colour */
     cairo_rectangle(cr, cx - hw, yq3, 2.0 * hw, yq1 - yq3);
-    zf_canvas_rgb(cr, mix_white(col, 0.75));
+    zf_canvas_rgb(cr, zf_rgb_lighten(col, 0.75));
     cairo_fill_preserve(cr);
     zf_canvas_rgb(cr, INK);
     cairo_set_line_width(cr, BOX_LW_PT * ZF_MM_PER_PT);
@@ -483,7 +462,7 @@ static void draw_group(cairo_t *cr, const bs_layout *L, size_t i)
                   0.0, 2.0 * 3.14159265358979323846);
         zf_canvas_rgb(cr, col);
         cairo_fill_preserve(cr);
-        zf_canvas_rgb(cr, darken(col, 0.6));
+        zf_canvas_rgb(cr, zf_rgb_darken(col, 0.6));
         cairo_stroke(cr);
     }
     /* median last so that points never hide it */
@@ -495,8 +474,10 @@ static void draw_figure(cairo_t *cr, const zf_box_figure *fig, const bs_layout *
 {
     char buf[96];
 
+    /* the figure's own rectangle only: it may be one cell of a panel */
     cairo_set_source_rgb(cr, 1.0, 1.0, 1.0);
-    cairo_paint(cr);
+    cairo_rectangle(cr, 0.0, 0.0, L->W, L->H);
+    cairo_fill(cr);
     zf_canvas_rgb(cr, INK);
 
     if (fig->title && fig->title[0]) {
@@ -547,7 +528,7 @@ static void draw_figure(cairo_t *cr, const zf_box_figure *fig, const bs_layout *
     }
 
     for (size_t i = 0; i < L->ng; i++)
-        draw_group(cr, L, i);
+        draw_group(cr, fig, L, i);
 
     if (!L->has_data) {
         zf_canvas_rgb(cr, CAPTION_INK);
@@ -589,17 +570,29 @@ static void draw_figure(cairo_t *cr, const zf_box_figure *fig, const bs_layout *
                        ZF_VALIGN_TOP);
 }
 
-/* Lay out and draw on cr, whose user units are already mm. */
-static int render(cairo_t *cr, const zf_box_figure *fig, const char *path)
+/* Lay out and draw on cr (user units mm, origin at the figure's corner),
+ * recording the data rectangle and points as marks of f. */
+static int render(cairo_t *cr, const zf_box_figure *fig, const char *path, zf_fig *f, double ox, double oy)
 {
     bs_layout L;
     zf_canvas_setup(cr);
-    int rc = layout_build(cr, fig, &L);
+    int rc = zf_canvas_set_family(cr, fig->font);
+    if (rc != ZF_OK)
+        return rc;
+    rc = layout_build(cr, fig, &L);
     if (rc == ZF_OK && cairo_status(cr) != CAIRO_STATUS_SUCCESS)
         rc = zf_cairo_error(cairo_status(cr), path);
     if (rc == ZF_OK) {
         draw_figure(cr, fig, &L);
         rc = zf_cairo_error(cairo_status(cr), path);
+    }
+    if (rc == ZF_OK && f) {
+        zf_fig_mark(f, ZF_MARK_DATA, 0, 0, ox + L.px0, oy + L.py_top, L.px1 - L.px0, L.py_bot - L.py_top,
+                    L.ticks.lo, L.ticks.hi);
+        for (size_t g = 0; g < L.ng; g++)
+            for (size_t k = 0; k < L.g[g].n; k++)
+                zf_fig_mark(f, ZF_MARK_POINT, g, L.g[g].idx[k], ox + group_x(&L, g) + L.g[g].x[k],
+                            oy + L.py_bot - L.g[g].u[k], L.r, 0.0, L.g[g].v[k], L.g[g].v[k]);
     }
     layout_free(&L);
     return rc;
@@ -619,224 +612,39 @@ static int check_figure(const zf_box_figure *fig, const char *path, int *dpi)
     return ZF_OK;
 }
 
-static int write_png(const zf_box_figure *fig, const char *path, int dpi, const zf_png_text *text,
-                     size_t ntext)
+int zf_box_draw(cairo_t *cr, const zf_box_figure *fig, double x, double y, zf_fig *f)
 {
-    int rc = ZF_OK;
-    cairo_surface_t *surf = NULL;
-    cairo_t *cr = NULL;
-    unsigned char *rgba = NULL;
-    double W = fig->width_mm > 0 ? fig->width_mm : DEF_WIDTH_MM;
-    double H = fig->height_mm > 0 ? fig->height_mm : DEF_HEIGHT_MM;
-    int wpx = zf_mm_to_px(W, dpi), hpx = zf_mm_to_px(H, dpi);
-
-    if (wpx < 1 || hpx < 1) {
-        rc = zf_error(ZF_EINVAL, "'%s': figure of %d x %d pixels", path, wpx, hpx);
-        goto done;
-    }
-    surf = cairo_image_surface_create(CAIRO_FORMAT_ARGB32, wpx, hpx);
-    if ((rc = zf_cairo_error(cairo_surface_status(surf), path)) != ZF_OK)
-        goto done;
-    cr = cairo_create(surf);
-    if ((rc = zf_cairo_error(cairo_status(cr), path)) != ZF_OK)
-        goto done;
-    /* one uniform scale: circles stay round; the last partial pixel is background */
-    cairo_scale(cr, (double)dpi / 25.4, (double)dpi / 25.4);
-    if ((rc = render(cr, fig, path)) != ZF_OK)
-        goto done;
-    cairo_surface_flush(surf);
-    if ((rc = zf_cairo_error(cairo_surface_status(surf), path)) != ZF_OK)
-        goto done;
-    const unsigned char *data = cairo_image_surface_get_data(surf);
-    int stride = cairo_image_surface_get_stride(surf);
-    if (!data || stride < 4 * wpx) {
-        rc = zf_error(ZF_EIO, "'%s': cairo image has no pixel data", path);
-        goto done;
-    }
-    if (!(rgba = malloc((size_t)wpx * (size_t)hpx * 4))) {
-        rc = zf_error(ZF_ENOMEM, "out of memory");
-        goto done;
-    }
-    zf_argb32_to_rgba(data, wpx, hpx, (size_t)stride, rgba);
-    rc = zf_png_write(path, rgba, wpx, hpx, (size_t)wpx * 4, dpi, text, ntext);
-done:
-    if (cr)
-        cairo_destroy(cr);
-    if (surf)
-        cairo_surface_destroy(surf);
-    free(rgba);
+    cairo_save(cr);
+    cairo_translate(cr, x, y);
+    int rc = render(cr, fig, "(box figure)", f, x, y);
+    cairo_restore(cr);
     return rc;
 }
 
-/* cairo's vector output collected in memory: the SVG ids are renumbered
- * before anything reaches the disk, and a failed render never creates a file. */
-typedef struct mem_stream {
-    unsigned char *buf;
-    size_t len, cap;
-} mem_stream;
+typedef struct box_job {
+    const zf_box_figure *fig;
+    const char *path;
+} box_job;
 
-static cairo_status_t mem_write(void *closure, const unsigned char *data, unsigned int length)
+static int render_job(cairo_t *cr, void *arg)
 {
-    mem_stream *m = closure;
-    if (length > m->cap - m->len) {
-        size_t cap = m->cap ? m->cap : 65536;
-        while (cap - m->len < length) {
-            if (cap > SIZE_MAX / 2)
-                return CAIRO_STATUS_NO_MEMORY;
-            cap *= 2;
-        }
-        unsigned char *nb = realloc(m->buf, cap);
-        if (!nb)
-            return CAIRO_STATUS_NO_MEMORY;
-        m->buf = nb;
-        m->cap = cap;
-    }
-    memcpy(m->buf + m->len, data, length);
-    m->len += length;
-    return CAIRO_STATUS_SUCCESS;
-}
-
-enum { FMT_PNG, FMT_PDF, FMT_SVG };
-
-/* PDF document info from the figure and the provenance text: cairo 1.16 has
- * no custom keys, so "key: value" pairs go into Keywords. The creation date is
- * fixed so that identical inputs give identical files. */
-static int pdf_metadata(cairo_surface_t *surf, const zf_box_figure *fig, const zf_png_text *text,
-                        size_t ntext)
-{
-    size_t len = 1;
-    const char *creator = "zfstress " ZF_VERSION;
-    for (size_t i = 0; i < ntext; i++) {
-        len += strlen(text[i].key) + strlen(text[i].value) + 4;
-        if (strcmp(text[i].key, "Software") == 0 || strcmp(text[i].key, "software") == 0)
-            creator = text[i].value;
-    }
-    char *kw = malloc(len);
-    if (!kw)
-        return zf_error(ZF_ENOMEM, "out of memory");
-    size_t at = 0;
-    kw[0] = '\0';
-    for (size_t i = 0; i < ntext; i++) {
-        int k = snprintf(kw + at, len - at, "%s%s: %s", i ? "; " : "", text[i].key, text[i].value);
-        if (k > 0)
-            at += (size_t)k;
-    }
-    if (fig->title && fig->title[0])
-        cairo_pdf_surface_set_metadata(surf, CAIRO_PDF_METADATA_TITLE, fig->title);
-    cairo_pdf_surface_set_metadata(surf, CAIRO_PDF_METADATA_CREATOR, creator);
-    if (ntext)
-        cairo_pdf_surface_set_metadata(surf, CAIRO_PDF_METADATA_KEYWORDS, kw);
-    cairo_pdf_surface_set_metadata(surf, CAIRO_PDF_METADATA_CREATE_DATE, "2000-01-01T00:00:00Z");
-    free(kw);
-    return ZF_OK;
-}
-
-static int write_vector(const zf_box_figure *fig, const char *path, int format,
-                        const zf_png_text *text, size_t ntext)
-{
-    int rc = ZF_OK;
-    zf_outfile out = {0};
-    mem_stream ms = {NULL, 0, 0};
-    char *svg = NULL;
-    cairo_surface_t *surf = NULL;
-    cairo_t *cr = NULL;
-    double W = fig->width_mm > 0 ? fig->width_mm : DEF_WIDTH_MM;
-    double H = fig->height_mm > 0 ? fig->height_mm : DEF_HEIGHT_MM;
-
-    for (size_t i = 0; i < ntext; i++)
-        if (!text[i].key || !text[i].value) {
-            rc = zf_error(ZF_EINVAL, "'%s': metadata entry %zu has no key or value", path, i);
-            goto done;
-        }
-    if (format == FMT_PDF)
-        surf = cairo_pdf_surface_create_for_stream(mem_write, &ms, W * ZF_PT_PER_MM,
-                                                   H * ZF_PT_PER_MM);
-    else
-        surf = cairo_svg_surface_create_for_stream(mem_write, &ms, W * ZF_PT_PER_MM,
-                                                   H * ZF_PT_PER_MM);
-    if ((rc = zf_cairo_error(cairo_surface_status(surf), path)) != ZF_OK)
-        goto done;
-    if (format == FMT_PDF && (rc = pdf_metadata(surf, fig, text, ntext)) != ZF_OK)
-        goto done;
-    cr = cairo_create(surf);
-    if ((rc = zf_cairo_error(cairo_status(cr), path)) != ZF_OK)
-        goto done;
-    cairo_scale(cr, ZF_PT_PER_MM, ZF_PT_PER_MM);
-    if ((rc = render(cr, fig, path)) != ZF_OK)
-        goto done;
-    cairo_show_page(cr);
-    if ((rc = zf_cairo_error(cairo_status(cr), path)) != ZF_OK)
-        goto done;
-    cairo_destroy(cr);
-    cr = NULL;
-    cairo_surface_finish(surf); /* emits the trailer */
-    if ((rc = zf_cairo_error(cairo_surface_status(surf), path)) != ZF_OK)
-        goto done;
-
-    const void *bytes = ms.buf;
-    size_t nbytes = ms.len;
-    if (format == FMT_SVG) {
-        if ((rc = zf_svg_renumber_surfaces((const char *)ms.buf, ms.len, &svg, &nbytes)) != ZF_OK)
-            goto done;
-        bytes = svg;
-    }
-    if ((rc = zf_file_open_atomic(path, &out)) != ZF_OK)
-        goto done;
-    if (nbytes && fwrite(bytes, 1, nbytes, out.fp) != nbytes) {
-        rc = zf_error(ZF_EIO, "'%s': write failed: %s", out.tmp, strerror(errno));
-        goto done;
-    }
-    rc = zf_file_commit(&out); /* flush, fsync, close, rename; removes the temp on failure */
-done:
-    if (cr)
-        cairo_destroy(cr);
-    if (surf)
-        cairo_surface_destroy(surf);
-    if (rc != ZF_OK && out.path)
-        zf_file_abort(&out);
-    free(ms.buf);
-    free(svg);
-    return rc;
-}
-
-static int format_of(const char *path, int *format)
-{
-    static const struct {
-        const char *ext;
-        int format;
-    } kinds[] = {{".png", FMT_PNG}, {".pdf", FMT_PDF}, {".svg", FMT_SVG}};
-    const char *dot = strrchr(path, '.');
-    if (dot && strlen(dot) == 4)
-        for (size_t i = 0; i < sizeof kinds / sizeof kinds[0]; i++) {
-            int same = 1;
-            for (size_t c = 0; c < 4; c++) {
-                char ch = dot[c];
-                if (ch >= 'A' && ch <= 'Z')
-                    ch = (char)(ch - 'A' + 'a');
-                same &= ch == kinds[i].ext[c];
-            }
-            if (same) {
-                *format = kinds[i].format;
-                return ZF_OK;
-            }
-        }
-    return zf_error(ZF_EINVAL, "'%s': unknown figure format (expected .png, .pdf or .svg)", path);
+    const box_job *j = arg;
+    cairo_set_source_rgb(cr, 1.0, 1.0, 1.0);
+    cairo_paint(cr); /* every pixel, also the last partial one */
+    return render(cr, j->fig, j->path, NULL, 0.0, 0.0);
 }
 
 int zf_plot_box_swarm(const zf_box_figure *fig, const char *path, const zf_png_text *text,
                       size_t ntext)
 {
-    int dpi = DEF_DPI, format = FMT_PNG;
+    int dpi = DEF_DPI;
     int rc = check_figure(fig, path, &dpi);
     if (rc != ZF_OK)
         return rc;
-    if (ntext && !text)
-        return zf_error(ZF_EINVAL, "'%s': %zu text entries but no array", path, ntext);
-    if ((rc = format_of(path, &format)) != ZF_OK)
-        return rc;
-    if (format == FMT_PNG)
-        return write_png(fig, path, dpi, text, ntext);
-    return write_vector(fig, path, format, text, ntext);
+    box_job job = {fig, path};
+    return zf_plot_output(path, fig->width_mm > 0 ? fig->width_mm : DEF_WIDTH_MM,
+                          fig->height_mm > 0 ? fig->height_mm : DEF_HEIGHT_MM, dpi, fig->title, text,
+                          ntext, render_job, &job);
 }
 
 int zf_box_point_px(const zf_box_figure *fig, size_t g, size_t k, double *x_px, double *y_px,
@@ -861,7 +669,7 @@ int zf_box_point_px(const zf_box_figure *fig, size_t g, size_t k, double *x_px, 
         goto done;
     cairo_scale(cr, (double)dpi / 25.4, (double)dpi / 25.4);
     zf_canvas_setup(cr);
-    if ((rc = layout_build(cr, fig, &L)) != ZF_OK)
+    if ((rc = zf_canvas_set_family(cr, fig->font)) != ZF_OK || (rc = layout_build(cr, fig, &L)) != ZF_OK)
         goto done;
     const bs_group *bg = &L.g[g];
     size_t j = 0;

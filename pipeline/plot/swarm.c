@@ -71,3 +71,27 @@ done:
     free(cand);
     return rc;
 }
+
+int zf_swarm_fit(double *const *u, const size_t *n, size_t ng, double half_width, double r_max,
+                 double r_min, double *const *x, double *r, int *fits)
+{
+    int rc = ZF_OK;
+    double rr = r_max;
+    for (;;) {
+        int ok = 1;
+        for (size_t g = 0; g < ng && rc == ZF_OK; g++) {
+            if ((rc = zf_beeswarm(u[g], n[g], rr, x[g])) != ZF_OK)
+                break;
+            for (size_t k = 0; k < n[g]; k++)
+                if (fabs(x[g][k]) + rr > half_width + 1e-9)
+                    ok = 0;
+        }
+        if (rc != ZF_OK || ok || rr <= r_min) {
+            *fits = ok;
+            break;
+        }
+        rr = fmax(r_min, rr * 0.9);
+    }
+    *r = rr;
+    return rc;
+}

@@ -1,4 +1,4 @@
-/* adjust.c: family-wise and false-discovery-rate p-value adjustments (as R's p.adjust). */
+/* adjust.c: family-wise and false-discovery-rate p-value adjustments (as R's p.adjust, plus Sidak and Holm-Sidak). */
 #include "zfstress/stats.h"
 
 #include "stats/stats_internal.h"
@@ -20,6 +20,9 @@ static const struct {
     {ZF_ADJ_BONFERRONI, "bonferroni"},
     {ZF_ADJ_HOCHBERG, "hochberg"},
     {ZF_ADJ_BH, "BH"},
+    {ZF_ADJ_BY, "BY"},
+    {ZF_ADJ_SIDAK, "sidak"},
+    {ZF_ADJ_HOLM_SIDAK, "holm-sidak"},
     {ZF_ADJ_BH, "fdr"},
 };
 #define ADJUST_COUNT (sizeof adjust_table / sizeof adjust_table[0])
@@ -105,15 +108,37 @@ int zf_p_adjust(const double *p, size_t n, int method, double *out)
         }
         break;
     }
+    case ZF_ADJ_SIDAK:
+        /* Sidak (1967): 1 - (1 - p)^m, as -expm1(m log1p(-p)) for small p. */
+        for (size_t k = 0; k < m; k++)
+            adj[k] = fmin(1.0, -expm1(fm * log1p(-q[k])));
+        break;
+    case ZF_ADJ_HOLM_SIDAK: {
+        /* Holm (1979) step-down with Sidak's bound: 1 - (1 - p_(i))^(m - i + 1), made monotone upwards. */
+        double run = 0.0;
+        for (size_t i = 0; i < m; i++) {
+            double v = -expm1((fm - (double)i) * log1p(-q[ord[i]]));
+            run = fmax(run, v);
+            adj[ord[i]] = fmin(1.0, run);
+        }
+        break;
+    }
     case ZF_ADJ_HOCHBERG:
-    case ZF_ADJ_BH: {
+    case ZF_ADJ_BH:
+    case ZF_ADJ_BY: {
         /* Hochberg (1988): step up, (m - i + 1) p_(i); Benjamini & Hochberg
-         * (1995): m / i p_(i); both made monotone downwards from the largest. */
-        double run = INFINITY;
+         * (1995): m / i p_(i); Benjamini & Yekutieli (2001): BH times
+         * sum_{j=1}^m 1/j; all made monotone downwards from the largest. */
+        double run = INFINITY, cm = 1.0;
+        if (method == ZF_ADJ_BY) {
+            cm = 0.0;
+            for (size_t j = m; j >= 1; j--)
+                cm += 1.0 / (double)j;
+        }
         for (size_t i = m; i-- > 0;) {
             double rank = (double)(i + 1);
             double v = method == ZF_ADJ_HOCHBERG ? (fm - rank + 1.0) * q[ord[i]]
-                                                 : fm / rank * q[ord[i]];
+                                                 : cm * fm / rank * q[ord[i]];
             run = fmin(run, v);
             adj[ord[i]] = fmin(1.0, run);
         }

@@ -1,13 +1,15 @@
-/* common.c: helpers shared by the statistics sources: NaN-free sample copies, NaN results, notes. */
+/* common.c: helpers shared by the statistics sources: NaN-free sample copies (two and k groups), mid-ranks, NaN results, notes. */
 #include "stats/stats_internal.h"
 
 #include "zfstress/core.h"
 
 #include <gsl/gsl_math.h>
 #include <gsl/gsl_sf_gamma.h>
+#include <gsl/gsl_sort.h>
 
 #include <math.h>
 #include <stdarg.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -103,4 +105,83 @@ double zf_hedges_j(double m)
     if (!(m >= 2.0))
         return GSL_NAN;
     return exp(gsl_sf_lngamma(m / 2.0) - 0.5 * log(m / 2.0) - gsl_sf_lngamma((m - 1.0) / 2.0));
+}
+
+int zf_groups_init(zf_groups *g, const double *const *groups, const size_t *n, size_t k,
+                   char *note, size_t note_size)
+{
+    size_t cap = 0;
+    int rc = ZF_OK;
+
+    memset(g, 0, sizeof *g);
+    if ((!groups || !n) && k)
+        return zf_error(ZF_EINVAL, "k-sample test: NULL groups");
+    for (size_t i = 0; i < k; i++) {
+        if (!groups[i] && n[i])
+            return zf_error(ZF_EINVAL, "k-sample test: group %zu is NULL with %zu values", i, n[i]);
+        if (n[i] > SIZE_MAX / sizeof *g->v - cap - 1)
+            return zf_error(ZF_EINVAL, "k-sample test: too many values");
+        cap += n[i];
+    }
+    g->v = malloc((cap ? cap : 1) * sizeof *g->v);
+    g->off = malloc((k ? k : 1) * sizeof *g->off);
+    g->n = malloc((k ? k : 1) * sizeof *g->n);
+    if (!g->v || !g->off || !g->n) {
+        rc = zf_error(ZF_ENOMEM, "k-sample test: out of memory for %zu values", cap);
+        goto done;
+    }
+    g->k = k;
+    for (size_t i = 0; i < k; i++) {
+        g->off[i] = g->total;
+        g->n[i] = 0;
+        for (size_t j = 0; j < n[i]; j++) {
+            double v = groups[i][j];
+            if (isnan(v)) {
+                g->missing++;
+                continue;
+            }
+            if (isinf(v))
+                g->infinite = 1;
+            g->v[g->total++] = v;
+            g->n[i]++;
+        }
+    }
+    if (g->missing)
+        zf_note_add(note, note_size, "%zu missing value%s dropped", g->missing, g->missing == 1 ? "" : "s");
+    if (g->infinite)
+        zf_note_add(note, note_size, "infinite value in data");
+done:
+    if (rc != ZF_OK)
+        zf_groups_free(g);
+    return rc;
+}
+
+void zf_groups_free(zf_groups *g)
+{
+    if (!g)
+        return;
+    free(g->v);
+    free(g->off);
+    free(g->n);
+    memset(g, 0, sizeof *g);
+}
+
+void zf_midranks(const double *v, size_t n, size_t *order, double *rank, double *tie_sum)
+{
+    double ts = 0.0;
+    if (n)
+        gsl_sort_index(order, v, 1, n);
+    for (size_t i = 0; i < n;) {
+        size_t j = i + 1;
+        double mid, t;
+        while (j < n && v[order[j]] == v[order[i]])
+            j++;
+        mid = ((double)(i + 1) + (double)j) / 2.0;
+        for (size_t q = i; q < j; q++)
+            rank[order[q]] = mid;
+        t = (double)(j - i);
+        ts += t * t * t - t;
+        i = j;
+    }
+    *tie_sum = ts;
 }

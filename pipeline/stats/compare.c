@@ -1,4 +1,4 @@
-/* compare.c: every level against the control on one metric: Welch t, Mann-Whitney U and Hedges' g rows of the tidy table. */
+/* compare.c: one metric of a study design: two-group procedures for every level against the control, omnibus and post hoc tests for more levels, as rows of the tidy table. */
 #include "zfstress/stats.h"
 
 #include "stats/stats_internal.h"
@@ -55,29 +55,39 @@ void zf_compare_opts_default(zf_compare_opts *o)
     o->nboot = 5000;
     o->seed = 20110901UL;
     o->adjust = ZF_ADJ_HOLM;
+    o->nperm = 10000;
+    o->mw_exact_ties = 0;
 }
 
-/* The procedures of a comparison, in row order for each level. */
-enum { PROC_WELCH, PROC_MWU, PROC_HEDGES, PROC_COUNT };
+/* The two-group procedures, in row order for each level (the table of
+ * descriptors the rows are generated from). */
+enum { PROC_WELCH, PROC_STUDENT, PROC_MWU, PROC_PERM, PROC_MEAN_DIFF, PROC_MEDIAN_DIFF,
+       PROC_COHENS_D, PROC_HEDGES, PROC_COUNT };
 static const struct {
     const char *name;
     int adjusted; /* p adjusted across the level contrasts */
+    int effect;   /* ZF_EFFECT_* for the effect sizes, else -1 */
 } procedures[PROC_COUNT] = {
-    [PROC_WELCH] = {"welch_t", 1},
-    [PROC_MWU] = {"mann_whitney", 1},
-    [PROC_HEDGES] = {"hedges_g", 0},
+    [PROC_WELCH] = {"welch_t", 1, -1},
+    [PROC_STUDENT] = {"student_t", 1, -1},
+    [PROC_MWU] = {"mann_whitney", 1, -1},
+    [PROC_PERM] = {"permutation", 1, -1},
+    [PROC_MEAN_DIFF] = {"mean_diff", 0, ZF_EFFECT_MEAN_DIFF},
+    [PROC_MEDIAN_DIFF] = {"median_diff", 0, ZF_EFFECT_MEDIAN_DIFF},
+    [PROC_COHENS_D] = {"cohens_d", 0, ZF_EFFECT_COHENS_D},
+    [PROC_HEDGES] = {"hedges_g", 0, ZF_EFFECT_HEDGES_G},
 };
 
-static int run_procedure(int proc, const double *x, size_t nx, const double *y, size_t ny,
-                         const zf_compare_opts *o, zf_test_result *r)
-{
-    switch (proc) {
-    case PROC_WELCH: return zf_test_welch(x, nx, y, ny, r);
-    case PROC_MWU: return zf_test_mann_whitney(x, nx, y, ny, r);
-    case PROC_HEDGES: return zf_effect_hedges_g(x, nx, y, ny, o->nboot, o->seed, r);
-    default: return zf_error(ZF_EINVAL, "unknown procedure %d", proc);
-    }
-}
+/* The omnibus tests for more than two levels. */
+static const struct {
+    const char *name;
+    int (*run)(const double *const *groups, const size_t *n, size_t k, zf_test_result *r);
+} omnibus[] = {
+    {"anova", zf_test_anova},
+    {"welch_anova", zf_test_welch_anova},
+    {"kruskal_wallis", zf_test_kruskal},
+};
+#define OMNIBUS_COUNT (sizeof omnibus / sizeof omnibus[0])
 
 /* "ctl; levels found: a, b, c" into the error message (truncated politely). */
 static int control_missing(const char *control, const char *const *levels, size_t nlev)
@@ -105,13 +115,61 @@ static size_t count_present(const double *v, size_t n)
     return k;
 }
 
+/* "a - b" into buf, or ZF_EDATA when it does not fit. */
+static int make_contrast(char *buf, size_t size, const char *metric, const char *a, const char *b)
+{
+    int w = snprintf(buf, size, "%s - %s", a, b);
+    if (w < 0 || (size_t)w >= size)
+        return zf_error(ZF_EDATA, "compare: metric '%s': contrast '%s - %s' longer than %zu characters",
+                        metric, a, b, size - 1);
+    return ZF_OK;
+}
+
+static void fill_row(zf_stat_row *row, const char *metric, const char *contrast, const char *proc,
+                     size_t n1, size_t n2, const zf_test_result *r, const char *adjust_method)
+{
+    snprintf(row->metric, sizeof row->metric, "%s", metric);
+    snprintf(row->contrast, sizeof row->contrast, "%s", contrast);
+    snprintf(row->procedure, sizeof row->procedure, "%s", proc);
+    row->n1 = n1;
+    row->n2 = n2;
+    row->estimate = r->estimate;
+    row->ci_low = r->ci_low;
+    row->ci_high = r->ci_high;
+    row->statistic = r->statistic;
+    row->df = r->df;
+    row->df2 = r->df2;
+    row->p = r->p;
+    row->p_adjusted = GSL_NAN;
+    snprintf(row->adjust_method, sizeof row->adjust_method, "%s", adjust_method);
+    snprintf(row->note, sizeof row->note, "%s", r->note);
+}
+
+/* p_adjusted of rows[first + i * stride], i < count, with method. */
+static int adjust_rows(zf_stat_row *rows, size_t first, size_t stride, size_t count, int method,
+                       double *p, double *padj)
+{
+    int rc;
+    for (size_t i = 0; i < count; i++)
+        p[i] = rows[first + i * stride].p;
+    if ((rc = zf_p_adjust(p, count, method, padj)) != ZF_OK)
+        return rc;
+    for (size_t i = 0; i < count; i++)
+        rows[first + i * stride].p_adjusted = padj[i];
+    return ZF_OK;
+}
+
 int zf_stats_compare(zf_stat_table *t, const char *metric, const char *const *group,
                      const double *value, size_t n, const zf_compare_opts *opts)
 {
     const char **levels = NULL;
-    double *tv = NULL, *cv = NULL, *p = NULL, *padj = NULL;
+    double *vals = NULL, *p = NULL, *padj = NULL;
+    size_t *off = NULL, *cnt = NULL, *present = NULL;
+    const double **gptr = NULL;
+    zf_test_result *res = NULL;
     zf_stat_row *rows = NULL;
-    size_t nlev = 0, ctl = 0, nc, ncv = 0, nrows;
+    size_t nlev = 0, ctl = 0, nc, nrows, npair, r = 0, total_present = 0;
+    char contrast[sizeof rows->contrast];
     int rc = ZF_OK;
 
     if (!t || !metric || !opts || !opts->control || ((!group || !value) && n))
@@ -126,96 +184,134 @@ int zf_stats_compare(zf_stat_table *t, const char *metric, const char *const *gr
         if (!group[i])
             return zf_error(ZF_EINVAL, "compare: metric '%s': subject %zu has no group", metric, i);
 
-    /* Levels in order of first appearance. */
-    levels = malloc((n ? n : 1) * sizeof *levels);
-    tv = malloc((n ? n : 1) * sizeof *tv);
-    cv = malloc((n ? n : 1) * sizeof *cv);
-    if (!levels || !tv || !cv) {
+    /* Levels: the control first, then the others in order of first appearance. */
+    levels = malloc((n + 1) * sizeof *levels);
+    vals = malloc((n ? n : 1) * sizeof *vals);
+    off = malloc((n + 1) * sizeof *off);
+    cnt = calloc(n + 1, sizeof *cnt);
+    present = calloc(n + 1, sizeof *present);
+    gptr = malloc((n + 1) * sizeof *gptr);
+    if (!levels || !vals || !off || !cnt || !present || !gptr) {
         rc = zf_error(ZF_ENOMEM, "compare: out of memory for %zu subjects", n);
         goto done;
     }
+    levels[nlev++] = opts->control;
     for (size_t i = 0; i < n; i++) {
         size_t k = 0;
         while (k < nlev && strcmp(levels[k], group[i]) != 0)
             k++;
         if (k == nlev)
             levels[nlev++] = group[i];
+        cnt[k]++;
     }
-    while (ctl < nlev && strcmp(levels[ctl], opts->control) != 0)
-        ctl++;
-    if (ctl == nlev) {
-        rc = control_missing(opts->control, levels, nlev);
+    if (cnt[0] == 0) {
+        rc = control_missing(opts->control, levels + 1, nlev - 1);
         goto done;
     }
-    for (size_t i = 0; i < n; i++)
-        if (strcmp(group[i], opts->control) == 0)
-            cv[ncv++] = value[i];
+    for (size_t k = 0, o = 0; k < nlev; k++) {
+        off[k] = o;
+        o += cnt[k];
+        cnt[k] = 0;
+    }
+    for (size_t i = 0; i < n; i++) {
+        size_t k = 0;
+        while (strcmp(levels[k], group[i]) != 0)
+            k++;
+        vals[off[k] + cnt[k]++] = value[i];
+    }
+    for (size_t k = 0; k < nlev; k++) {
+        gptr[k] = vals + off[k];
+        present[k] = count_present(gptr[k], cnt[k]);
+        total_present += present[k];
+    }
 
     nc = nlev - 1;
-    nrows = nc * PROC_COUNT;
+    npair = nlev * (nlev - 1) / 2;
     if (nc == 0)
         goto done;
+    nrows = nc * PROC_COUNT + (nlev > 2 ? OMNIBUS_COUNT + npair + nc + npair : 0);
     rows = calloc(nrows, sizeof *rows);
-    p = malloc(nc * sizeof *p);
-    padj = malloc(nc * sizeof *padj);
-    if (!rows || !p || !padj) {
+    res = malloc((npair > ZF_EFFECT_COUNT ? npair : ZF_EFFECT_COUNT) * sizeof *res);
+    p = malloc((npair > nc ? npair : nc) * sizeof *p);
+    padj = malloc((npair > nc ? npair : nc) * sizeof *padj);
+    if (!rows || !res || !p || !padj) {
         rc = zf_error(ZF_ENOMEM, "compare: out of memory for %zu rows", nrows);
         goto done;
     }
 
-    /* Rows level-major: level 1 (welch_t, mann_whitney, hedges_g), level 2, ... */
-    for (size_t L = 0, c = 0; L < nlev; L++) {
-        size_t ntv = 0;
-        char contrast[sizeof rows->contrast];
-        int w;
-        if (L == ctl)
-            continue;
-        w = snprintf(contrast, sizeof contrast, "%s - %s", levels[L], opts->control);
-        if (w < 0 || (size_t)w >= sizeof contrast) {
-            rc = zf_error(ZF_EDATA, "compare: metric '%s': contrast '%s - %s' longer than %zu characters",
-                          metric, levels[L], opts->control, sizeof contrast - 1);
+    /* Two-group rows, level-major: level 1 (welch_t ... hedges_g), level 2, ... */
+    for (size_t L = 1; L < nlev; L++) {
+        const double *x = gptr[L], *y = gptr[ctl];
+        size_t nx = cnt[L], ny = cnt[ctl];
+        if ((rc = make_contrast(contrast, sizeof contrast, metric, levels[L], opts->control)) != ZF_OK)
             goto done;
-        }
-        for (size_t i = 0; i < n; i++)
-            if (strcmp(group[i], levels[L]) == 0)
-                tv[ntv++] = value[i];
+        if ((rc = zf_effect_sizes(x, nx, y, ny, opts->nboot, opts->seed, res)) != ZF_OK)
+            goto done;
         for (int proc = 0; proc < PROC_COUNT; proc++) {
-            zf_stat_row *row = &rows[c * PROC_COUNT + (size_t)proc];
-            zf_test_result r;
-            rc = run_procedure(proc, tv, ntv, cv, ncv, opts, &r);
+            zf_test_result tr;
+            if (procedures[proc].effect >= 0)
+                tr = res[procedures[proc].effect];
+            else if (proc == PROC_WELCH)
+                rc = zf_test_welch(x, nx, y, ny, &tr);
+            else if (proc == PROC_STUDENT)
+                rc = zf_test_student(x, nx, y, ny, &tr);
+            else if (proc == PROC_MWU)
+                rc = zf_test_mann_whitney_ex(x, nx, y, ny, opts->mw_exact_ties, &tr);
+            else
+                rc = zf_test_permutation(x, nx, y, ny, opts->nperm, opts->seed, &tr);
             if (rc != ZF_OK)
                 goto done;
-            memcpy(row->metric, metric, strlen(metric) + 1);
-            memcpy(row->contrast, contrast, (size_t)w + 1);
-            snprintf(row->procedure, sizeof row->procedure, "%s", procedures[proc].name);
-            row->n1 = count_present(tv, ntv);
-            row->n2 = count_present(cv, ncv);
-            row->estimate = r.estimate;
-            row->ci_low = r.ci_low;
-            row->ci_high = r.ci_high;
-            row->statistic = r.statistic;
-            row->df = r.df;
-            row->df2 = r.df2;
-            row->p = r.p;
-            row->p_adjusted = GSL_NAN;
-            snprintf(row->adjust_method, sizeof row->adjust_method, "%s",
+            fill_row(&rows[r++], metric, contrast, procedures[proc].name, present[L], present[ctl], &tr,
                      procedures[proc].adjusted ? zf_adjust_name(opts->adjust) : "none");
-            snprintf(row->note, sizeof row->note, "%s", r.note);
         }
-        c++;
     }
-
     /* Adjust each procedure's p across the level contrasts. */
-    for (int proc = 0; proc < PROC_COUNT; proc++) {
-        if (!procedures[proc].adjusted)
-            continue;
-        for (size_t c = 0; c < nc; c++)
-            p[c] = rows[c * PROC_COUNT + (size_t)proc].p;
-        rc = zf_p_adjust(p, nc, opts->adjust, padj);
-        if (rc != ZF_OK)
+    for (int proc = 0; proc < PROC_COUNT; proc++)
+        if (procedures[proc].adjusted &&
+            (rc = adjust_rows(rows, (size_t)proc, PROC_COUNT, nc, opts->adjust, p, padj)) != ZF_OK)
             goto done;
-        for (size_t c = 0; c < nc; c++)
-            rows[c * PROC_COUNT + (size_t)proc].p_adjusted = padj[c];
+
+    if (nlev > 2) {
+        size_t first;
+        /* Omnibus: a family of one. */
+        for (size_t o = 0; o < OMNIBUS_COUNT; o++) {
+            if ((rc = omnibus[o].run(gptr, cnt, nlev, &res[0])) != ZF_OK)
+                goto done;
+            fill_row(&rows[r], metric, "omnibus", omnibus[o].name, total_present, 0, &res[0], "none");
+            rows[r++].p_adjusted = res[0].p;
+        }
+        /* Tukey HSD: every pair, adjusted by the studentized range. */
+        if ((rc = zf_posthoc_tukey(gptr, cnt, nlev, res)) != ZF_OK)
+            goto done;
+        for (size_t i = 0, c = 0; i < nlev; i++)
+            for (size_t j = i + 1; j < nlev; j++, c++) {
+                if ((rc = make_contrast(contrast, sizeof contrast, metric, levels[j], levels[i])) != ZF_OK)
+                    goto done;
+                fill_row(&rows[r], metric, contrast, "tukey_hsd", present[j], present[i], &res[c], "single-step");
+                rows[r++].p_adjusted = res[c].p;
+            }
+        /* Dunnett: every level against the control, adjusted by the multivariate t. */
+        if ((rc = zf_posthoc_dunnett(gptr, cnt, nlev, ctl, res)) != ZF_OK)
+            goto done;
+        for (size_t L = 1; L < nlev; L++) {
+            if ((rc = make_contrast(contrast, sizeof contrast, metric, levels[L], opts->control)) != ZF_OK)
+                goto done;
+            fill_row(&rows[r], metric, contrast, "dunnett", present[L], present[ctl], &res[L - 1], "single-step");
+            rows[r++].p_adjusted = res[L - 1].p;
+        }
+        /* Dunn: every pair, opts->adjust across the pairs. */
+        if ((rc = zf_posthoc_dunn(gptr, cnt, nlev, (size_t)-1, res)) != ZF_OK)
+            goto done;
+        first = r;
+        for (size_t i = 0, c = 0; i < nlev; i++)
+            for (size_t j = i + 1; j < nlev; j++, c++) {
+                if ((rc = make_contrast(contrast, sizeof contrast, metric, levels[j], levels[i])) != ZF_OK)
+                    goto done;
+                fill_row(&rows[r++], metric, contrast, "dunn", present[j], present[i], &res[c],
+                         zf_adjust_name(opts->adjust));
+            }
+        if ((rc = adjust_rows(rows, first, 1, npair, opts->adjust, p, padj)) != ZF_OK)
+            goto done;
     }
 
     rc = table_reserve(t, nrows);
@@ -226,8 +322,12 @@ int zf_stats_compare(zf_stat_table *t, const char *metric, const char *const *gr
 
 done:
     free(levels);
-    free(tv);
-    free(cv);
+    free(vals);
+    free(off);
+    free(cnt);
+    free(present);
+    free(gptr);
+    free(res);
     free(p);
     free(padj);
     free(rows);

@@ -1,4 +1,4 @@
-/* mannwhitney.c: Mann-Whitney U / Wilcoxon rank-sum test, exact or normal approximation (as R's wilcox.test). */
+/* mannwhitney.c: Mann-Whitney U / Wilcoxon rank-sum test: exact, exact conditional with ties, or normal approximation (as R's wilcox.test). */
 #include "zfstress/stats.h"
 
 #include "stats/stats_internal.h"
@@ -9,6 +9,7 @@
 #include <gsl/gsl_statistics_double.h>
 
 #include <math.h>
+#include <stdint.h>
 #include <stdlib.h>
 
 /* Exact distribution below this size of both groups (R's rule). */
@@ -59,7 +60,65 @@ done:
     return rc;
 }
 
+/* Two-sided exact conditional p with ties: the permutation distribution of
+ * the rank sum of x given the mid-ranks of the pooled sample (every nx-subset
+ * of the N positions equally likely). Mid-ranks are multiples of 1/2, so the
+ * doubled ranks r2[] are integers and the sums are counted exactly by dynamic
+ * programming over (subset size, doubled sum). With ties the distribution
+ * need not be symmetric; p = P(|R - E R| >= |r - E R|) as coin's exact
+ * wilcox_test (equal to the doubled smaller tail when there are no ties). */
+static int exact_conditional_p(const size_t *r2, size_t big_n, size_t m, size_t obs2, double *p)
+{
+    size_t smax = 0, width, mean2, dobs;
+    double *cnt = NULL, hit = 0.0, tot = 0.0;
+    int rc = ZF_OK;
+
+    for (size_t i = 0; i < big_n; i++)
+        smax += r2[i];
+    width = smax + 1;
+    if (m + 1 > SIZE_MAX / sizeof *cnt / width) {
+        rc = zf_error(ZF_ENOMEM, "Mann-Whitney: exact distribution too large");
+        goto done;
+    }
+    cnt = calloc((m + 1) * width, sizeof *cnt);
+    if (!cnt) {
+        rc = zf_error(ZF_ENOMEM, "Mann-Whitney: out of memory for the exact conditional distribution");
+        goto done;
+    }
+    cnt[0] = 1.0;
+    for (size_t i = 0, seen = 0; i < big_n; i++) {
+        size_t kmax = seen + 1 < m ? seen + 1 : m;
+        for (size_t k = kmax; k >= 1; k--) {
+            double *row = cnt + k * width;
+            const double *prev = cnt + (k - 1) * width;
+            for (size_t s = smax; s >= r2[i]; s--)
+                row[s] += prev[s - r2[i]];
+        }
+        seen++;
+    }
+    /* E(2R) = m (N + 1); deviations compared exactly in integers */
+    mean2 = m * (big_n + 1);
+    dobs = obs2 > mean2 ? obs2 - mean2 : mean2 - obs2;
+    for (size_t s = 0; s <= smax; s++) {
+        double c = cnt[m * width + s];
+        size_t dev = s > mean2 ? s - mean2 : mean2 - s;
+        tot += c;
+        if (dev >= dobs)
+            hit += c;
+    }
+    *p = fmin(1.0, hit / tot);
+done:
+    free(cnt);
+    return rc;
+}
+
 int zf_test_mann_whitney(const double *x, size_t nx, const double *y, size_t ny, zf_test_result *r)
+{
+    return zf_test_mann_whitney_ex(x, nx, y, ny, 0, r);
+}
+
+int zf_test_mann_whitney_ex(const double *x, size_t nx, const double *y, size_t ny, int exact_ties,
+                            zf_test_result *r)
 {
     zf_sample_pair s;
     zf_test_result res;
@@ -127,6 +186,29 @@ int zf_test_mann_whitney(const double *x, size_t nx, const double *y, size_t ny,
         if (rc != ZF_OK)
             goto done;
         zf_note_add(res.note, sizeof res.note, "exact");
+    } else if (exact_ties && ties && s.nx < ZF_MWU_EXACT_MAX && s.ny < ZF_MWU_EXACT_MAX) {
+        size_t *r2 = malloc(big_n * sizeof *r2);
+        size_t obs2 = 0;
+        if (!r2) {
+            rc = zf_error(ZF_ENOMEM, "Mann-Whitney: out of memory for %zu ranks", big_n);
+            goto done;
+        }
+        for (size_t i = 0; i < big_n;) {
+            size_t j = i + 1;
+            while (j < big_n && all[order[j]] == all[order[i]])
+                j++;
+            for (size_t k = i; k < j; k++) {
+                r2[order[k]] = i + 1 + j; /* twice the mid-rank (i+1+j)/2 */
+                if (order[k] < s.nx)
+                    obs2 += i + 1 + j;
+            }
+            i = j;
+        }
+        rc = exact_conditional_p(r2, big_n, s.nx, obs2, &res.p);
+        free(r2);
+        if (rc != ZF_OK)
+            goto done;
+        zf_note_add(res.note, sizeof res.note, "exact conditional, ties");
     } else {
         /* Normal approximation: E(W) = m1 m2 / 2, Var(W) with the tie
          * correction (Lehmann 1975, ch. 1), continuity correction 1/2

@@ -4,7 +4,10 @@
 
 #include "zfstress/stats.h"
 
+#include <gsl/gsl_rng.h>
+
 #include <stddef.h>
+#include <stdint.h>
 
 /* A two-sample input with NaN values removed. x and y are malloc'd copies
  * (never NULL after a successful zf_sample_pair, even when empty). */
@@ -30,6 +33,93 @@ void zf_note_add(char *note, size_t size, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)))
 #endif
     ;
+
+/* k samples with NaN values removed: group i is v[off[i] .. off[i] + n[i]). */
+typedef struct zf_groups {
+    double *v;
+    size_t *off, *n;
+    size_t k, total;
+    size_t missing;   /* NaN values dropped */
+    int infinite;     /* 1 when a +-Inf value is present (kept) */
+} zf_groups;
+
+/* Copy the non-NaN values of the k groups; groups[i] may be NULL only when n[i]
+ * is 0. Appends the missing / infinite notes as zf_sample_pair_init. */
+int zf_groups_init(zf_groups *g, const double *const *groups, const size_t *n, size_t k,
+                   char *note, size_t note_size);
+void zf_groups_free(zf_groups *g);
+
+/* Mid-ranks (1-based) of v[0..n) into rank[]; *tie_sum = sum of t^3 - t over tie
+ * groups of size t. order is scratch of n entries. */
+void zf_midranks(const double *v, size_t n, size_t *order, double *rank, double *tie_sum);
+
+/* Uniform indices for the bootstrap and the permutations. Each 32-bit output
+ * of the generator (gsl_rng_taus2, L'Ecuyer 1996) gives two 16-bit halves,
+ * low half first; an index in [0, n), n <= 65536, comes from one half by
+ * Lemire's multiply-and-reject method (2019): exactly uniform, no division on
+ * the usual path. Larger n use a whole 32-bit output the same way. The draw
+ * order is part of the reproducibility contract (same seed, same result). */
+typedef struct zf_drawer {
+    unsigned long (*get)(void *state);
+    void *state;
+    uint32_t spare;   /* the unused high half of the last output */
+    int has_spare;
+} zf_drawer;
+
+static inline void zf_drawer_init(zf_drawer *d, const gsl_rng *r)
+{
+    d->get = r->type->get;
+    d->state = r->state;
+    d->spare = 0;
+    d->has_spare = 0;
+}
+
+static inline uint32_t zf_draw_half(zf_drawer *d)
+{
+    uint32_t w;
+    if (d->has_spare) {
+        d->has_spare = 0;
+        return d->spare;
+    }
+    w = (uint32_t)d->get(d->state);
+    d->spare = w >> 16;
+    d->has_spare = 1;
+    return w & 0xffffu;
+}
+
+static inline size_t zf_draw_index(zf_drawer *d, uint32_t n)
+{
+    if (n <= 65536u) {
+        uint32_t m = zf_draw_half(d) * n, l = m & 0xffffu;
+        if (l < n) {
+            uint32_t t = (65536u - n) % n;
+            while (l < t) {
+                m = zf_draw_half(d) * n;
+                l = m & 0xffffu;
+            }
+        }
+        return (size_t)(m >> 16);
+    } else {
+        uint64_t m = (uint64_t)(uint32_t)d->get(d->state) * n;
+        uint32_t l = (uint32_t)m;
+        if (l < n) {
+            uint32_t t = (uint32_t)(0u - n) % n;
+            while (l < t) {
+                m = (uint64_t)(uint32_t)d->get(d->state) * n;
+                l = (uint32_t)m;
+            }
+        }
+        return (size_t)(m >> 32);
+    }
+}
+
+/* zf_effect_sizes that also hands back the valid bootstrap values of effect
+ * keep (ZF_EFFECT_*; -1 for none) in *keep_boot (malloc'd, unsorted; NULL and
+ * *keep_n = 0 when no resampling ran). The resamples are drawn whenever that
+ * effect is defined, even when no BCa CI can be formed. Caller frees. */
+int zf_effect_sizes_boot(const double *x, size_t nx, const double *y, size_t ny, size_t nboot,
+                         unsigned long seed, int keep, zf_test_result out[ZF_EFFECT_COUNT],
+                         double **keep_boot, size_t *keep_n);
 
 /* Hedges' small-sample correction J(m) = G(m/2) / (sqrt(m/2) G((m-1)/2)); NaN when m < 2. */
 double zf_hedges_j(double m);

@@ -917,14 +917,68 @@ int zf_experiment_write_binned(zf_experiment *e, const char *name, const char *u
     hsize_t dims[2] = {nsub, nbin};
     if ((rc = ensure_group(e->file, "/binned", &g)) != ZF_OK)
         return rc;
-    if (H5Lexists(g, "bin_start", H5P_DEFAULT) <= 0 &&
-        (rc = write_f64(g, "bin_start", bin_start, nbin, "s", "start of each time bin from trial start")) != ZF_OK)
+    /* rewritten with every metric: a rerun may have changed the bin width */
+    if ((rc = write_f64(g, "bin_start", bin_start, nbin, "s", "start of each time bin from trial start")) != ZF_OK)
         goto done;
     char desc[160];
     snprintf(desc, sizeof desc, "%s per time bin: subjects x bins", name);
     rc = write_dataset(g, name, H5T_NATIVE_DOUBLE, H5T_IEEE_F64LE, 2, dims, v, unit, desc);
 done:
     if (g >= 0) H5Gclose(g);
+    return rc;
+}
+
+int zf_experiment_read_binned(zf_experiment *e, const char *name, double **v, size_t *nbin,
+                              double **bin_start)
+{
+    int rc = ZF_OK;
+    hid_t ds = H5I_INVALID_HID, space = H5I_INVALID_HID, bs = H5I_INVALID_HID, bspace = H5I_INVALID_HID;
+    hsize_t dims[2] = {0, 0}, bdims[1] = {0};
+    double *vv = NULL, *bb = NULL;
+    char path[256];
+    snprintf(path, sizeof path, "/binned/%s", name);
+    if (H5Lexists(e->file, "/binned", H5P_DEFAULT) <= 0 || H5Lexists(e->file, path, H5P_DEFAULT) <= 0 ||
+        H5Lexists(e->file, "/binned/bin_start", H5P_DEFAULT) <= 0)
+        return zf_error(ZF_ESCHEMA, "'%s': no dataset %s (run 'zfstress metrics' first)", e->path, path);
+    ZF_H5(ds = H5Dopen2(e->file, path, H5P_DEFAULT), "'%s': cannot open %s", e->path, path);
+    ZF_H5(space = H5Dget_space(ds), "cannot get dataspace");
+    if (H5Sget_simple_extent_ndims(space) != 2) {
+        rc = zf_error(ZF_ESCHEMA, "'%s': %s is not subjects x bins", e->path, path);
+        goto done;
+    }
+    ZF_H5(H5Sget_simple_extent_dims(space, dims, NULL), "cannot read dims");
+    ZF_H5(bs = H5Dopen2(e->file, "/binned/bin_start", H5P_DEFAULT), "'%s': cannot open /binned/bin_start", e->path);
+    ZF_H5(bspace = H5Dget_space(bs), "cannot get dataspace");
+    if (H5Sget_simple_extent_ndims(bspace) != 1) {
+        rc = zf_error(ZF_ESCHEMA, "'%s': /binned/bin_start is not one-dimensional", e->path);
+        goto done;
+    }
+    ZF_H5(H5Sget_simple_extent_dims(bspace, bdims, NULL), "cannot read dims");
+    if ((size_t)dims[0] != e->ntracks || dims[1] != bdims[0]) {
+        rc = zf_error(ZF_ESCHEMA, "'%s': %s is %zu x %zu, expected %zu subjects x %zu bins", e->path, path,
+                      (size_t)dims[0], (size_t)dims[1], e->ntracks, (size_t)bdims[0]);
+        goto done;
+    }
+    if (!(vv = malloc((size_t)(dims[0] * dims[1]) * sizeof *vv + 1)) ||
+        !(bb = malloc((size_t)bdims[0] * sizeof *bb + 1))) {
+        rc = zf_error(ZF_ENOMEM, "out of memory");
+        goto done;
+    }
+    if (dims[0] * dims[1] > 0)
+        ZF_H5(H5Dread(ds, H5T_NATIVE_DOUBLE, H5S_ALL, H5S_ALL, H5P_DEFAULT, vv), "'%s': cannot read %s (checksum error?)", e->path, path);
+    if (bdims[0] > 0)
+        ZF_H5(H5Dread(bs, H5T_NATIVE_DOUBLE, H5S_ALL, H5S_ALL, H5P_DEFAULT, bb), "'%s': cannot read /binned/bin_start", e->path);
+    *v = vv;
+    *bin_start = bb;
+    *nbin = (size_t)bdims[0];
+    vv = bb = NULL;
+done:
+    free(vv);
+    free(bb);
+    if (bspace >= 0) H5Sclose(bspace);
+    if (bs >= 0) H5Dclose(bs);
+    if (space >= 0) H5Sclose(space);
+    if (ds >= 0) H5Dclose(ds);
     return rc;
 }
 

@@ -40,7 +40,11 @@ int zf_outputs_init(zf_outputs *o, const zf_study *s, const char *dir)
     o->binned_csv = zf_path_join(o->dir, "binned.csv");
     o->stats_csv = zf_path_join(o->dir, "stats.csv");
     o->figures = zf_path_join(o->dir, "figures");
-    if (!o->experiment || !o->metrics_csv || !o->binned_csv || !o->stats_csv || !o->figures) {
+    o->prism = zf_path_join(o->dir, "prism");
+    o->report = zf_path_join(o->dir, "report.html");
+    o->log = zf_path_join(o->dir, "zfstress.log");
+    if (!o->experiment || !o->metrics_csv || !o->binned_csv || !o->stats_csv || !o->figures || !o->prism ||
+        !o->report || !o->log) {
         zf_outputs_free(o);
         return zf_error(ZF_ENOMEM, "out of memory");
     }
@@ -57,6 +61,9 @@ void zf_outputs_free(zf_outputs *o)
     free(o->binned_csv);
     free(o->stats_csv);
     free(o->figures);
+    free(o->prism);
+    free(o->report);
+    free(o->log);
     memset(o, 0, sizeof *o);
 }
 
@@ -268,11 +275,55 @@ static int ingest_sink(void *vctx, zf_track *tr, const zf_track_info *info)
 
 static char individual_column[] = "individual";
 
-int zf_stage_ingest(const zf_study *s, zf_experiment *e, const char *command)
+/* Read the track file of sheet row r into the experiment through the sink;
+ * its SHA-256 goes to sha_out (64 hex digits). */
+static int ingest_row(const zf_study *s, const zf_table *t, size_t r, const char *dir, ingest_ctx *c, char *sha_out)
+{
+    int rc;
+    zf_read_opts o;
+    const char *fmt;
+    const zf_format *used = NULL;
+    char sha[65];
+    int cf = zf_table_col(t, "file");
+    zf_sheet_row_opts(s, t, r, &o, &fmt);
+    const char *file = zf_table_cell(t, r, (size_t)cf);
+    char *path = zf_path_join(dir, file);
+    if (!path)
+        return ZF_ENOMEM;
+    if ((rc = zf_sha256_file(path, sha)) != ZF_OK) {
+        char why[1024];
+        snprintf(why, sizeof why, "%s", zf_errmsg());
+        zf_error(rc, "'%s':%zu: column %d 'file': %s", t->path, t->line[r], cf + 1, why);
+        goto done;
+    }
+    memcpy(sha_out, sha, 64);
+    c->row = r;
+    c->file = file;
+    c->sha = sha;
+    c->o = &o;
+    c->emitted = 0;
+    c->format = fmt;
+    if (strcmp(fmt, "auto") == 0) {
+        if ((rc = zf_format_detect(path, &used)) != ZF_OK)
+            goto done;
+        c->format = used->name;
+    }
+    if ((rc = zf_read_tracks(path, c->format, &o, ingest_sink, c, &used)) != ZF_OK)
+        goto done;
+    if (c->emitted == 0)
+        rc = zf_error(ZF_EDATA, "'%s':%zu: '%s' has no track%s%s%s", t->path, t->line[r], file,
+                      o.individual ? " for individual '" : "", o.individual ? o.individual : "", o.individual ? "'" : "");
+done:
+    free(path);
+    return rc;
+}
+
+int zf_stage_ingest(const zf_study *s, zf_experiment *e, const char *command, int keep_going)
 {
     int rc = ZF_OK;
     zf_table *t = NULL, subjects;
-    char *path = NULL, *dir = NULL, *hashes = NULL;
+    char *dir = NULL, *hashes = NULL, *excluded = NULL;
+    size_t nexcluded = 0;
     char versions[512], input_sha[65];
     ingest_ctx c;
     memset(&c, 0, sizeof c);
@@ -296,43 +347,43 @@ int zf_stage_ingest(const zf_study *s, zf_experiment *e, const char *command)
         goto done;
     c.e = e;
     c.sheet = t;
+    zf_progress prog;
+    zf_progress_start(&prog, "ingest", "files", t->nrow);
     for (size_t r = 0; r < t->nrow; r++) {
-        zf_read_opts o;
-        const char *fmt;
-        const zf_format *used = NULL;
-        char sha[65];
-        zf_sheet_row_opts(s, t, r, &o, &fmt);
-        const char *file = zf_table_cell(t, r, (size_t)cf);
-        free(path);
-        if (!(path = zf_path_join(dir, file))) {
-            rc = ZF_ENOMEM;
-            goto done;
+        size_t n_before = c.n;
+        memset(hashes + 64 * (r + 1), '0', 64);
+        rc = ingest_row(s, t, r, dir, &c, hashes + 64 * (r + 1));
+        zf_progress_step(&prog, r + 1);
+        if (rc == ZF_OK)
+            continue;
+        if (!keep_going || c.emitted > 0 || rc == ZF_ENOMEM)
+            break; /* tracks of this row are already written: it cannot be excluded cleanly */
+        /* --keep-going: report, exclude the subject, go on */
+        int cs = zf_sheet_subject_col(t);
+        char line[1400];
+        int w = snprintf(line, sizeof line, "%s\t%s\t%s\n", zf_table_cell(t, r, (size_t)cs),
+                         zf_table_cell(t, r, (size_t)cf), zf_errmsg());
+        zf_log(ZF_LOG_WARN, "excluded subject '%s': %s", zf_table_cell(t, r, (size_t)cs), zf_errmsg());
+        size_t len = excluded ? strlen(excluded) : 0, add = w > 0 ? (size_t)w : 0;
+        char *grown = realloc(excluded, len + add + 1);
+        if (!grown) {
+            rc = zf_error(ZF_ENOMEM, "out of memory");
+            break;
         }
-        if ((rc = zf_sha256_file(path, sha)) != ZF_OK) {
-            char why[1024];
-            snprintf(why, sizeof why, "%s", zf_errmsg());
-            zf_error(rc, "'%s':%zu: column %d 'file': %s", t->path, t->line[r], cf + 1, why);
-            goto done;
-        }
-        memcpy(hashes + 64 * (r + 1), sha, 64);
-        c.row = r;
-        c.file = file;
-        c.sha = sha;
-        c.o = &o;
-        c.emitted = 0;
-        c.format = fmt;
-        if (strcmp(fmt, "auto") == 0) {
-            if ((rc = zf_format_detect(path, &used)) != ZF_OK)
-                goto done;
-            c.format = used->name;
-        }
-        if ((rc = zf_read_tracks(path, c.format, &o, ingest_sink, &c, &used)) != ZF_OK)
-            goto done;
-        if (c.emitted == 0) {
-            rc = zf_error(ZF_EDATA, "'%s':%zu: '%s' has no track%s%s%s", t->path, t->line[r], file,
-                          o.individual ? " for individual '" : "", o.individual ? o.individual : "", o.individual ? "'" : "");
-            goto done;
-        }
+        excluded = grown;
+        memcpy(excluded + len, line, add + 1);
+        nexcluded++;
+        for (size_t i = n_before * (t->ncol + 1); i < c.n * (t->ncol + 1); i++)
+            free(c.cells[i]);
+        c.n = n_before;
+        rc = ZF_OK;
+    }
+    zf_progress_end(&prog);
+    if (rc)
+        goto done;
+    if (c.n == 0) {
+        rc = zf_error(ZF_EDATA, "'%s': every subject was excluded: no track could be read", t->path);
+        goto done;
     }
     /* the subjects table: the sheet's columns (+ individual when a file had several) */
     size_t w = t->ncol + 1;
@@ -363,9 +414,11 @@ int zf_stage_ingest(const zf_study *s, zf_experiment *e, const char *command)
         (rc = zf_experiment_set_text(e, "/provenance", "study", s->text)) ||
         (rc = zf_experiment_set_text(e, "/provenance", "study_sha256", s->sha256)) ||
         (rc = zf_experiment_set_text(e, "/provenance", "command", command ? command : "")) ||
-        (rc = zf_experiment_set_text(e, "/provenance", "versions", versions)))
+        (rc = zf_experiment_set_text(e, "/provenance", "versions", versions)) ||
+        (rc = zf_experiment_set_text(e, "/provenance", "excluded", excluded ? excluded : "")))
         goto done;
-    zf_log(ZF_LOG_INFO, "ingest: %zu subjects, %zu samples", zf_experiment_nsubjects(e), zf_experiment_nsamples(e));
+    zf_log(ZF_LOG_INFO, "ingest: %zu subjects, %zu samples%s", zf_experiment_nsubjects(e), zf_experiment_nsamples(e),
+           nexcluded ? " (subjects excluded: see /provenance/excluded)" : "");
 done:
     if (c.cells)
         for (size_t i = 0; i < c.n * (t ? t->ncol + 1 : 0); i++)
@@ -374,7 +427,7 @@ done:
     free(c.line);
     free(subjects.names);
     free(subjects.cells);
-    free(path);
+    free(excluded);
     free(dir);
     free(hashes);
     zf_table_free(t);
@@ -401,23 +454,51 @@ static int write_number(FILE *fp, double v)
     return fprintf(fp, "%.15g", v) < 0 ? -1 : 0;
 }
 
-static char *params_text(const zf_study *s)
+/* Everything the metrics stage records as provenance: every metric parameter
+ * and the arena with its zones, into *out (malloc'd). */
+static int params_text(const zf_study *s, char **out)
 {
-    char buf[512];
-    const zf_metric_params *p = &s->metrics;
-    snprintf(buf, sizeof buf,
-             "top_fraction=%g bottom_fraction=%g freeze_speed_mm_s=%g freeze_min_s=%g bin_s=%g "
-             "arena.kind=%s arena.width_mm=%g arena.height_mm=%g",
-             p->top_fraction, p->bottom_fraction, p->freeze_speed_mm_s, p->freeze_min_s, p->bin_s,
-             s->arena.kind == ZF_ARENA_SIDE ? "side" : "top", s->arena.width_mm, s->arena.height_mm);
-    return zf_strdup(buf);
+    int rc = ZF_OK;
+    size_t size = 65536, o;
+    char *buf = malloc(size);
+    if (!buf) {
+        rc = zf_error(ZF_ENOMEM, "out of memory");
+        goto done;
+    }
+    if ((rc = zf_metric_params_text(&s->metrics, NULL, buf, size - 1)) != ZF_OK)
+        goto done;
+    o = strlen(buf);
+    buf[o++] = ' ';
+    if ((rc = zf_arena_text(&s->arena, &s->metrics, buf + o, size - o)) != ZF_OK)
+        goto done;
+    *out = buf;
+    buf = NULL;
+done:
+    free(buf);
+    return rc;
+}
+
+/* End of the time a subject's data cover: the last sample lasts as long as
+ * the step before it; the last activity bin as long as its duration. */
+static double data_end(const zf_track *tr, const zf_activity *act)
+{
+    if (tr->n > 1)
+        return tr->t[tr->n - 1] + (tr->t[tr->n - 1] - tr->t[tr->n - 2]);
+    if (tr->n == 1)
+        return tr->t[0];
+    if (act->n)
+        return act->start_s[act->n - 1] + (isnan(act->duration_s[act->n - 1]) ? 0 : act->duration_s[act->n - 1]);
+    return 0;
 }
 
 int zf_stage_metrics(const zf_study *s, zf_experiment *e, const char *metrics_csv, const char *binned_csv)
 {
     int rc = ZF_OK;
-    size_t ns = zf_experiment_nsubjects(e), nm = zf_metric_count(), nbin = 0;
-    double *val = NULL, *binned = NULL, *bin_start = NULL, *col = NULL, *row = NULL;
+    size_t ns = zf_experiment_nsubjects(e), nout = zf_metric_nout(&s->metrics), nbin = 0, ncol = 0;
+    double *val = NULL, *binned = NULL, *bin_start = NULL, *row = NULL, *rowb = NULL;
+    size_t *cols = NULL;
+    zf_metric_column *info = NULL;
+    zf_metric_ws *ws = NULL;
     zf_table *sub = NULL;
     zf_track tr;
     zf_outfile out = {0}, bout = {0};
@@ -432,30 +513,41 @@ int zf_stage_metrics(const zf_study *s, zf_experiment *e, const char *metrics_cs
         rc = zf_error(ZF_ESCHEMA, "experiment has %zu subjects but %zu tracks", sub->nrow, ns);
         goto done;
     }
-    /* bins span the longest track; a subject shorter than that has NaN in the bins it never reached */
-    double tmax = 0;
+    /* bins span the longest subject; a subject shorter than that has NaN in
+     * the bins it never reached. Bins end where the data end (the last sample
+     * lasts one step), less a rounding tolerance. */
+    double tend = 0;
     for (size_t i = 0; i < ns; i++) {
         if ((rc = zf_experiment_read_track(e, i, &tr)) != ZF_OK)
             goto done;
-        if (tr.n && tr.t[tr.n - 1] > tmax)
-            tmax = tr.t[tr.n - 1];
-        if (tr.n == 0) {
-            if ((rc = zf_experiment_read_activity(e, i, &act)) != ZF_OK)
-                goto done;
-            if (act.n && act.start_s[act.n - 1] > tmax)
-                tmax = act.start_s[act.n - 1];
-        }
+        zf_activity_free(&act);
+        if (tr.n == 0 && (rc = zf_experiment_read_activity(e, i, &act)) != ZF_OK)
+            goto done;
+        tend = fmax(tend, data_end(&tr, &act));
     }
-    nbin = (size_t)floor(tmax / s->metrics.bin_s) + 1;
-    if (tmax > 0 && fmod(tmax, s->metrics.bin_s) == 0)
-        nbin--; /* a sample exactly at a bin edge does not open a new bin */
+    nbin = tend > 0 ? (size_t)ceil(tend / s->metrics.bin_s - 1e-6) : 1;
     if (nbin < 1)
         nbin = 1;
-    if (!(val = malloc(ns * nm * sizeof *val + 1)) || !(binned = malloc(ns * nbin * nm * sizeof *binned + 1)) ||
-        !(bin_start = malloc(nbin * sizeof *bin_start)) || !(col = malloc((ns * nbin + 1) * sizeof *col)) ||
-        !(row = malloc(nm * sizeof *row)) || !(params = params_text(s))) {
+    if ((rc = zf_metric_ws_new(&s->arena, &s->metrics, &ws)) != ZF_OK)
+        goto done;
+    if (!(val = malloc(ns * nout * sizeof *val + 1)) || !(binned = malloc(ns * nbin * nout * sizeof *binned + 1)) ||
+        !(bin_start = malloc(nbin * sizeof *bin_start)) || !(row = malloc(nout * sizeof *row)) ||
+        !(rowb = malloc(nout * nbin * sizeof *rowb)) || !(cols = malloc(nout * sizeof *cols)) ||
+        !(info = malloc(nout * sizeof *info))) {
         rc = zf_error(ZF_ENOMEM, "out of memory");
         goto done;
+    }
+    if ((rc = params_text(s, &params)) != ZF_OK)
+        goto done;
+    /* the CSV columns of this study: metrics of its arena kind, one per zone and template */
+    for (size_t k = 0; k < nout; k++) {
+        int applies = zf_metric_column_get(&s->arena, &s->metrics, k, &info[k]);
+        if (applies < 0) {
+            rc = applies;
+            goto done;
+        }
+        if (applies)
+            cols[ncol++] = k;
     }
     for (size_t b = 0; b < nbin; b++)
         bin_start[b] = (double)b * s->metrics.bin_s;
@@ -466,26 +558,27 @@ int zf_stage_metrics(const zf_study *s, zf_experiment *e, const char *metrics_cs
         if (tr.n == 0 && (rc = zf_experiment_read_activity(e, i, &act)) != ZF_OK)
             goto done;
         /* subjects with positions get the catalogue; binned activity the part it supports */
-        rc = tr.n || !act.n ? zf_metrics_compute(&tr, -INFINITY, INFINITY, &s->arena, &s->metrics, row)
-                            : zf_metrics_compute_activity(&act, -INFINITY, INFINITY, row);
-        if (rc)
+        rc = tr.n ? zf_metrics_track(ws, &tr, row, rowb, nbin)
+                  : zf_metrics_activity(&act, &s->arena, &s->metrics, row, rowb, nbin);
+        if (rc) {
+            char why[1024];
+            snprintf(why, sizeof why, "%s", zf_errmsg());
+            zf_error(rc, "metrics: subject '%s': %s", zf_table_cell(sub, i, (size_t)zf_sheet_subject_col(sub)), why);
             goto done;
-        for (size_t m = 0; m < nm; m++)
-            val[m * ns + i] = row[m];
-        for (size_t b = 0; b < nbin; b++) {
-            double t0 = bin_start[b], t1 = bin_start[b] + s->metrics.bin_s;
-            rc = tr.n || !act.n ? zf_metrics_compute(&tr, t0, t1, &s->arena, &s->metrics, row)
-                                : zf_metrics_compute_activity(&act, t0, t1, row);
-            if (rc)
-                goto done;
-            for (size_t m = 0; m < nm; m++)
-                binned[(m * ns + i) * nbin + b] = row[m];
+        }
+        for (size_t k = 0; k < nout; k++) {
+            val[k * ns + i] = row[k];
+            for (size_t b = 0; b < nbin; b++)
+                binned[(k * ns + i) * nbin + b] = rowb[k * nbin + b];
         }
     }
-    for (size_t m = 0; m < nm; m++) {
-        const zf_metric_desc *d = zf_metric_get(m);
-        if ((rc = zf_experiment_write_metric(e, d->name, d->unit, d->definition, params, val + m * ns, ns)) ||
-            (rc = zf_experiment_write_binned(e, d->name, d->unit, binned + m * ns * nbin, ns, nbin, bin_start)))
+    /* every slot goes to the experiment file (NaN where the study does not meet
+     * the metric's need), the applicable ones to the CSV tables */
+    for (size_t k = 0; k < nout; k++) {
+        const zf_metric_column *c = &info[k];
+        if ((rc = zf_experiment_write_metric(e, c->name, c->desc->unit, c->definition, c->parameters, val + k * ns,
+                                             ns)) ||
+            (rc = zf_experiment_write_binned(e, c->name, c->desc->unit, binned + k * ns * nbin, ns, nbin, bin_start)))
             goto done;
     }
     if ((rc = zf_experiment_set_text(e, "/provenance", "metric_parameters", params)))
@@ -507,8 +600,8 @@ int zf_stage_metrics(const zf_study *s, zf_experiment *e, const char *metrics_cs
                     bad |= fputc(',', fps[k]) == EOF || write_cell(fps[k], sub->names[c]);
             if (k == 1)
                 bad |= fputs(",bin_start_s", fps[k]) < 0;
-            for (size_t m = 0; m < nm; m++)
-                bad |= fputc(',', fps[k]) == EOF || write_cell(fps[k], zf_metric_get(m)->name);
+            for (size_t j = 0; j < ncol; j++)
+                bad |= fputc(',', fps[k]) == EOF || write_cell(fps[k], info[cols[j]].name);
             bad |= fputc('\n', fps[k]) == EOF;
         }
         for (size_t i = 0; i < ns; i++) {
@@ -520,9 +613,11 @@ int zf_stage_metrics(const zf_study *s, zf_experiment *e, const char *metrics_cs
                         bad |= fputc(',', fp) == EOF || write_cell(fp, zf_table_cell(sub, i, c));
                 if (b > 0)
                     bad |= fputc(',', fp) == EOF || write_number(fp, bin_start[b - 1]);
-                for (size_t m = 0; m < nm; m++)
+                for (size_t j = 0; j < ncol; j++) {
+                    size_t m = cols[j];
                     bad |= fputc(',', fp) == EOF ||
                            write_number(fp, b == 0 ? val[m * ns + i] : binned[(m * ns + i) * nbin + b - 1]);
+                }
                 bad |= fputc('\n', fp) == EOF;
             }
         }
@@ -539,11 +634,14 @@ done:
     zf_activity_free(&act);
     zf_track_free(&tr);
     zf_table_free(sub);
+    zf_metric_ws_free(ws);
     free(val);
     free(binned);
     free(bin_start);
-    free(col);
     free(row);
+    free(rowb);
+    free(cols);
+    free(info);
     free(params);
     return rc;
 }

@@ -1,6 +1,7 @@
 /* study.c: load and validate study.yaml with libyaml's document API; every key is a row of a table. */
 #include "zfstress/core.h"
 #include "zfstress/ingest.h"
+#include "zfstress/plot.h"
 #include "zfstress/study.h"
 #include "zfstress/table.h"
 #include "zfstress/track.h"
@@ -32,6 +33,8 @@ void zf_study_default(zf_study *s)
     s->seed = 20110901UL;
 }
 
+static void plot_keys_free(zf_study *s);
+
 void zf_study_free(zf_study *s)
 {
     if (!s)
@@ -42,6 +45,7 @@ void zf_study_free(zf_study *s)
         free(*owned[i]);
         *owned[i] = NULL;
     }
+    plot_keys_free(s);
 }
 
 typedef struct ctx {
@@ -49,6 +53,12 @@ typedef struct ctx {
     yaml_document_t *doc;
     zf_study *s;
     int bottom_set;
+    /* metrics: / arena: keys checked after the whole file is read */
+    const yaml_node_t *top_set, *bottom_frac_set, *top_mm_node, *bottom_mm_node;
+    double top_mm, bottom_mm;
+    zf_zone *zone;       /* arena.zones: the zone being filled */
+    int zone_shapes;     /* shape keys seen in it */
+    void *item;          /* plot/figures: the list entry being filled */
 } ctx;
 
 static int at(const ctx *c, const yaml_node_t *n, const char *fmt, ...)
@@ -234,28 +244,286 @@ static int k_arena_kind(ctx *c, const char *k, const yaml_node_t *v)
 }
 static int k_arena_w(ctx *c, const char *k, const yaml_node_t *v) { return get_number(c, k, v, 1e-3, 1e6, &c->s->arena.width_mm); }
 static int k_arena_h(ctx *c, const char *k, const yaml_node_t *v) { return get_number(c, k, v, 1e-3, 1e6, &c->s->arena.height_mm); }
-static const key_row arena_keys[] = {{"kind", k_arena_kind}, {"width_mm", k_arena_w}, {"height_mm", k_arena_h}};
+static int k_arena_shape(ctx *c, const char *k, const yaml_node_t *v)
+{
+    const char *s = scalar(v);
+    if (s && strcmp(s, "rect") == 0)
+        c->s->metrics.arena_shape = ZF_SHAPE_RECT;
+    else if (s && strcmp(s, "circle") == 0)
+        c->s->metrics.arena_shape = ZF_SHAPE_CIRCLE;
+    else
+        return at(c, v, "key '%s': expected rect or circle, got \"%s\"", k, s ? s : "(not text)");
+    return ZF_OK;
+}
+
+/* A YAML list of at most max numbers (mm) into dst; *n gets the count. */
+static int number_list(ctx *c, const char *key, const yaml_node_t *v, double *dst, size_t max, size_t *n)
+{
+    size_t k = 0;
+    if (v->type != YAML_SEQUENCE_NODE)
+        return at(c, v, "key '%s': expected a list of numbers, e.g. [0, 0, 150, 200]", key);
+    for (yaml_node_item_t *it = v->data.sequence.items.start; it < v->data.sequence.items.top; it++) {
+        yaml_node_t *e = yaml_document_get_node(c->doc, *it);
+        int rc;
+        if (!e)
+            return at(c, v, "key '%s': expected a list of numbers", key);
+        if (k == max)
+            return at(c, e, "key '%s': expected at most %zu numbers", key, max);
+        if ((rc = get_number(c, key, e, -1e9, 1e9, &dst[k])) != ZF_OK)
+            return rc;
+        k++;
+    }
+    *n = k;
+    return ZF_OK;
+}
+
+/* A zone takes exactly one shape key. */
+static int zone_shape(ctx *c, const char *k, const yaml_node_t *v, int shape)
+{
+    if (c->zone_shapes++)
+        return at(c, v, "zone: key '%s': expected one shape (rect, circle or polygon), got a second one", k);
+    c->zone->shape = shape;
+    return ZF_OK;
+}
+static int k_zone_name(ctx *c, const char *k, const yaml_node_t *v)
+{
+    const char *s = scalar(v);
+    size_t len = s ? strlen(s) : 0;
+    int ok = len > 0 && len < ZF_ZONE_NAME_MAX;
+    for (size_t i = 0; ok && i < len; i++)
+        ok = (s[i] >= 'a' && s[i] <= 'z') || (s[i] >= 'A' && s[i] <= 'Z') || (s[i] >= '0' && s[i] <= '9') || s[i] == '_';
+    if (!ok)
+        return at(c, v, "zone: key '%s': expected 1 to %d letters, digits or '_' (it becomes part of column names), got \"%s\"",
+                  k, ZF_ZONE_NAME_MAX - 1, s ? s : "(not text)");
+    memcpy(c->zone->name, s, len + 1);
+    return ZF_OK;
+}
+static int k_zone_rect(ctx *c, const char *k, const yaml_node_t *v)
+{
+    size_t n = 0;
+    double *r = c->zone->v;
+    int rc = zone_shape(c, k, v, ZF_SHAPE_RECT);
+    if (rc || (rc = number_list(c, k, v, r, 4, &n)) != ZF_OK)
+        return rc;
+    if (n != 4)
+        return at(c, v, "zone: key '%s': expected [x0, y0, x1, y1] in mm, got %zu numbers", k, n);
+    if (!(r[2] > r[0] && r[3] > r[1]))
+        return at(c, v, "zone: key '%s': expected x1 > x0 and y1 > y0 in [x0, y0, x1, y1]", k);
+    return ZF_OK;
+}
+static int k_zone_circle(ctx *c, const char *k, const yaml_node_t *v)
+{
+    size_t n = 0;
+    double *r = c->zone->v;
+    int rc = zone_shape(c, k, v, ZF_SHAPE_CIRCLE);
+    if (rc || (rc = number_list(c, k, v, r, 3, &n)) != ZF_OK)
+        return rc;
+    if (n != 3 || !(r[2] > 0))
+        return at(c, v, "zone: key '%s': expected [cx, cy, r] in mm with r > 0", k);
+    return ZF_OK;
+}
+static int k_zone_polygon(ctx *c, const char *k, const yaml_node_t *v)
+{
+    zf_zone *z = c->zone;
+    int rc = zone_shape(c, k, v, ZF_SHAPE_POLYGON);
+    if (rc)
+        return rc;
+    if (v->type != YAML_SEQUENCE_NODE)
+        return at(c, v, "zone: key '%s': expected a list of [x, y] vertices in mm", k);
+    z->nv = 0;
+    for (yaml_node_item_t *it = v->data.sequence.items.start; it < v->data.sequence.items.top; it++) {
+        yaml_node_t *e = yaml_document_get_node(c->doc, *it);
+        size_t n = 0;
+        if (!e)
+            return at(c, v, "zone: key '%s': expected a list of [x, y] vertices", k);
+        if (z->nv == ZF_ZONE_MAX_VERTICES)
+            return at(c, e, "zone: key '%s': expected at most %d vertices", k, ZF_ZONE_MAX_VERTICES);
+        if ((rc = number_list(c, k, e, z->v + 2 * z->nv, 2, &n)) != ZF_OK)
+            return rc;
+        if (n != 2)
+            return at(c, e, "zone: key '%s': expected a vertex [x, y], got %zu numbers", k, n);
+        z->nv++;
+    }
+    if (z->nv < 3)
+        return at(c, v, "zone: key '%s': expected at least 3 vertices, got %zu", k, z->nv);
+    return ZF_OK;
+}
+static const key_row zone_keys[] = {{"name", k_zone_name}, {"rect", k_zone_rect}, {"circle", k_zone_circle},
+                                    {"polygon", k_zone_polygon}};
+static int k_arena_zones(ctx *c, const char *k, const yaml_node_t *v)
+{
+    zf_metric_params *a = &c->s->metrics; /* the zones are metric parameters */
+    if (v->type != YAML_SEQUENCE_NODE)
+        return at(c, v, "key '%s': expected a list of zones like {name: dark, rect: [0, 0, 150, 200]}", k);
+    a->nzones = 0;
+    for (yaml_node_item_t *it = v->data.sequence.items.start; it < v->data.sequence.items.top; it++) {
+        yaml_node_t *e = yaml_document_get_node(c->doc, *it);
+        int rc;
+        if (!e)
+            return at(c, v, "key '%s': expected a list of zones", k);
+        if (a->nzones == ZF_MAX_ZONES)
+            return at(c, e, "key '%s': expected at most %d zones", k, ZF_MAX_ZONES);
+        zf_zone *z = &a->zones[a->nzones];
+        memset(z, 0, sizeof *z);
+        c->zone = z;
+        c->zone_shapes = 0;
+        if ((rc = walk(c, e, "zone", zone_keys, sizeof zone_keys / sizeof zone_keys[0])) != ZF_OK)
+            return rc;
+        if (!z->name[0])
+            return at(c, e, "zone: expected a key 'name'");
+        if (!c->zone_shapes)
+            return at(c, e, "zone '%s': expected a shape: rect: [x0, y0, x1, y1], circle: [cx, cy, r] or "
+                            "polygon: [[x, y], ...]", z->name);
+        for (size_t q = 0; q < a->nzones; q++)
+            if (strcmp(a->zones[q].name, z->name) == 0)
+                return at(c, e, "zone '%s': the name is used twice", z->name);
+        a->nzones++;
+    }
+    return ZF_OK;
+}
+static const key_row arena_keys[] = {{"kind", k_arena_kind}, {"width_mm", k_arena_w}, {"height_mm", k_arena_h},
+                                     {"shape", k_arena_shape}, {"zones", k_arena_zones}};
 static int k_arena(ctx *c, const char *k, const yaml_node_t *v)
 {
     (void)k;
     return walk(c, v, "arena", arena_keys, sizeof arena_keys / sizeof arena_keys[0]);
 }
 
-static int k_top(ctx *c, const char *k, const yaml_node_t *v) { return get_number(c, k, v, 1e-6, 1.0, &c->s->metrics.top_fraction); }
+/* A parameter of the metric table (zf_metric_param_get): its range, whole or
+ * odd numbers, or named choices, as the table says. */
+static int mparam(ctx *c, const char *name, const char *key, const yaml_node_t *v)
+{
+    int i = zf_metric_param_find(name);
+    const zf_metric_param_desc *d = i >= 0 ? zf_metric_param_get((size_t)i) : NULL;
+    double x = 0;
+    int rc;
+    if (!d)
+        return at(c, v, "key '%s': not a metric parameter", key);
+    if (d->kind == ZF_PARAM_CHOICE) {
+        const char *s = scalar(v);
+        if (!s || zf_metric_param_set_choice(&c->s->metrics, (size_t)i, s) != ZF_OK)
+            return at(c, v, "key '%s': expected one of %s, got \"%s\"", key, d->choices, s ? s : "(not text)");
+        return ZF_OK;
+    }
+    if ((rc = get_number(c, key, v, d->lo, d->hi, &x)) != ZF_OK)
+        return rc;
+    if (zf_metric_param_set(&c->s->metrics, (size_t)i, x) != ZF_OK) {
+        const char *why = strchr(zf_errmsg(), ':');
+        return at(c, v, "key '%s'%s", key, why ? why : ": invalid value");
+    }
+    return ZF_OK;
+}
+static int k_mparam(ctx *c, const char *k, const yaml_node_t *v) { return mparam(c, k, k, v); }
+static int k_top(ctx *c, const char *k, const yaml_node_t *v)
+{
+    c->top_set = v;
+    return mparam(c, k, k, v);
+}
 static int k_bottom(ctx *c, const char *k, const yaml_node_t *v)
 {
     c->bottom_set = 1;
-    return get_number(c, k, v, 1e-6, 1.0, &c->s->metrics.bottom_fraction);
+    c->bottom_frac_set = v;
+    return mparam(c, k, k, v);
 }
-static int k_fspeed(ctx *c, const char *k, const yaml_node_t *v) { return get_number(c, k, v, 0.0, 1e6, &c->s->metrics.freeze_speed_mm_s); }
-static int k_fmin(ctx *c, const char *k, const yaml_node_t *v) { return get_number(c, k, v, 0.0, 1e6, &c->s->metrics.freeze_min_s); }
-static int k_bin(ctx *c, const char *k, const yaml_node_t *v) { return get_number(c, k, v, 1e-3, 1e9, &c->s->metrics.bin_s); }
-static const key_row metric_keys[] = {{"top_fraction", k_top}, {"bottom_fraction", k_bottom},
-                                      {"freeze_speed_mm_s", k_fspeed}, {"freeze_min_s", k_fmin}, {"bin_s", k_bin}};
+static int k_top_mm(ctx *c, const char *k, const yaml_node_t *v)
+{
+    c->top_mm_node = v;
+    return get_number(c, k, v, 1e-6, 1e6, &c->top_mm);
+}
+static int k_bottom_mm(ctx *c, const char *k, const yaml_node_t *v)
+{
+    c->bottom_mm_node = v;
+    return get_number(c, k, v, 1e-6, 1e6, &c->bottom_mm);
+}
+static int k_smooth_method(ctx *c, const char *k, const yaml_node_t *v) { return mparam(c, "smooth.method", k, v); }
+static int k_smooth_window(ctx *c, const char *k, const yaml_node_t *v) { return mparam(c, "smooth.window", k, v); }
+static int k_smooth_alpha(ctx *c, const char *k, const yaml_node_t *v) { return mparam(c, "smooth.alpha", k, v); }
+static const key_row smooth_keys[] = {{"method", k_smooth_method}, {"window", k_smooth_window}, {"alpha", k_smooth_alpha}};
+static int k_smooth(ctx *c, const char *k, const yaml_node_t *v)
+{
+    (void)k;
+    return walk(c, v, "metrics.smooth", smooth_keys, sizeof smooth_keys / sizeof smooth_keys[0]);
+}
+/* light_schedule: [[start_s, on|off], ...], starts increasing */
+static int k_light(ctx *c, const char *k, const yaml_node_t *v)
+{
+    zf_metric_params *p = &c->s->metrics;
+    if (v->type != YAML_SEQUENCE_NODE)
+        return at(c, v, "key '%s': expected a list of [start_s, on|off], e.g. [[0, on], [600, off]]", k);
+    p->nlight = 0;
+    for (yaml_node_item_t *it = v->data.sequence.items.start; it < v->data.sequence.items.top; it++) {
+        yaml_node_t *e = yaml_document_get_node(c->doc, *it), *tn = NULL, *sn = NULL;
+        if (e && e->type == YAML_SEQUENCE_NODE && e->data.sequence.items.top - e->data.sequence.items.start == 2) {
+            tn = yaml_document_get_node(c->doc, e->data.sequence.items.start[0]);
+            sn = yaml_document_get_node(c->doc, e->data.sequence.items.start[1]);
+        }
+        if (!tn || !sn)
+            return at(c, e ? e : v, "key '%s': expected [start_s, on|off]", k);
+        if (p->nlight == ZF_MAX_LIGHT)
+            return at(c, e, "key '%s': expected at most %d light periods", k, ZF_MAX_LIGHT);
+        double t = 0;
+        int rc = get_number(c, k, tn, 0, 1e9, &t);
+        if (rc)
+            return rc;
+        if (p->nlight && !(t > p->light_t[p->nlight - 1]))
+            return at(c, tn, "key '%s': expected start times that increase, got %g after %g", k, t,
+                      p->light_t[p->nlight - 1]);
+        const char *s = scalar(sn);
+        if (!s || (strcmp(s, "on") != 0 && strcmp(s, "off") != 0))
+            return at(c, sn, "key '%s': expected on or off, got \"%s\"", k, s ? s : "(not text)");
+        p->light_t[p->nlight] = t;
+        p->light_on[p->nlight] = strcmp(s, "on") == 0;
+        p->nlight++;
+    }
+    if (!p->nlight)
+        return at(c, v, "key '%s': expected at least one [start_s, on|off]", k);
+    return ZF_OK;
+}
+static const key_row metric_keys[] = {
+    {"bin_s", k_mparam}, {"top_fraction", k_top}, {"top_mm", k_top_mm}, {"bottom_fraction", k_bottom},
+    {"bottom_mm", k_bottom_mm}, {"freeze_speed_mm_s", k_mparam}, {"freeze_min_s", k_mparam},
+    {"max_speed_percentile", k_mparam}, {"move_start_mm_s", k_mparam}, {"move_stop_mm_s", k_mparam},
+    {"move_avg_samples", k_mparam}, {"erratic_speed_mm_s", k_mparam}, {"erratic_accel_mm_s2", k_mparam},
+    {"erratic_turn_deg", k_mparam}, {"turn_min_step_mm", k_mparam}, {"rotation_tolerance_deg", k_mparam},
+    {"wall_band_mm", k_mparam}, {"teleport_speed_mm_s", k_mparam}, {"max_gap_s", k_mparam},
+    {"interpolation", k_mparam}, {"smooth", k_smooth}, {"light_schedule", k_light}, {"pmr_window_s", k_mparam},
+};
 static int k_metrics(ctx *c, const char *k, const yaml_node_t *v)
 {
     (void)k;
     return walk(c, v, "metrics", metric_keys, sizeof metric_keys / sizeof metric_keys[0]);
+}
+
+/* What the metric keys can only check once the whole file is read: zone
+ * heights in mm against the tank, the bottom zone's default, Movement's
+ * thresholds. */
+static int metric_keys_finish(ctx *c)
+{
+    zf_study *s = c->s;
+    zf_metric_params *p = &s->metrics;
+    if (c->top_mm_node) {
+        if (c->top_set)
+            return at(c, c->top_mm_node, "key 'top_mm': give top_fraction or top_mm, not both");
+        if (!(c->top_mm <= s->arena.height_mm))
+            return at(c, c->top_mm_node, "key 'top_mm': expected at most the tank height (%g mm), got %g",
+                      s->arena.height_mm, c->top_mm);
+        p->top_fraction = c->top_mm / s->arena.height_mm;
+    }
+    if (c->bottom_mm_node) {
+        if (c->bottom_frac_set)
+            return at(c, c->bottom_mm_node, "key 'bottom_mm': give bottom_fraction or bottom_mm, not both");
+        if (!(c->bottom_mm <= s->arena.height_mm))
+            return at(c, c->bottom_mm_node, "key 'bottom_mm': expected at most the tank height (%g mm), got %g",
+                      s->arena.height_mm, c->bottom_mm);
+        p->bottom_fraction = c->bottom_mm / s->arena.height_mm;
+        c->bottom_set = 1;
+    }
+    if (!c->bottom_set)
+        p->bottom_fraction = p->top_fraction;
+    if (!(p->move_stop_mm_s <= p->move_start_mm_s))
+        return zf_error(ZF_ESTUDY, "'%s': metrics: move_stop_mm_s (%g) must not exceed move_start_mm_s (%g)",
+                        c->path, p->move_stop_mm_s, p->move_start_mm_s);
+    return ZF_OK;
 }
 
 static int k_factor(ctx *c, const char *k, const yaml_node_t *v) { return get_string(c, k, v, &c->s->factor); }
@@ -293,12 +561,468 @@ static int k_compare(ctx *c, const char *k, const yaml_node_t *v)
     return walk(c, v, "compare", compare_keys, sizeof compare_keys / sizeof compare_keys[0]);
 }
 
+/* ---- plot: and figures: (what 'zfstress plot' draws) --------------------- */
+
+static void figure_free(zf_study_figure *f)
+{
+    for (size_t i = 0; i < f->nmetrics; i++)
+        free(f->metrics[i]);
+    for (size_t i = 0; i < f->ngroups; i++)
+        free(f->groups[i]);
+    for (size_t i = 0; i < f->ncells; i++)
+        figure_free(&f->cells[i]);
+    free(f->metrics);
+    free(f->groups);
+    free(f->cells);
+    free(f->kind);
+    free(f->format);
+    free(f->file);
+    free(f->title);
+    free(f->effect);
+    free(f->error);
+    free(f->colour_by);
+    memset(f, 0, sizeof *f);
+}
+
+static void plot_keys_free(zf_study *s)
+{
+    for (size_t i = 0; i < s->nplot_groups; i++) {
+        free(s->plot_groups[i].name);
+        free(s->plot_groups[i].label);
+    }
+    for (size_t i = 0; i < s->nplot_metrics; i++) {
+        free(s->plot_metrics[i].name);
+        free(s->plot_metrics[i].label);
+        free(s->plot_metrics[i].unit);
+        free(s->plot_metrics[i].title);
+    }
+    for (size_t i = 0; i < s->nfigures; i++)
+        figure_free(&s->figures[i]);
+    free(s->plot_groups);
+    free(s->plot_metrics);
+    free(s->figures);
+    free(s->plot_font);
+    free(s->dose_column);
+    free(s->dose_label);
+    free(s->dose_unit);
+    s->plot_groups = NULL;
+    s->plot_metrics = NULL;
+    s->figures = NULL;
+    s->plot_font = s->dose_column = s->dose_label = s->dose_unit = NULL;
+    s->nplot_groups = s->nplot_metrics = s->nfigures = 0;
+}
+
+/* A whole number in [lo, hi]. */
+static int get_count(ctx *c, const char *key, const yaml_node_t *v, double lo, double hi, double *dst)
+{
+    int rc = get_number(c, key, v, lo, hi, dst);
+    if (!rc && *dst != floor(*dst))
+        return at(c, v, "key '%s': expected a whole number, got %s", key, scalar(v));
+    return rc;
+}
+
+/* One of the words in ok[] (copied into *dst). */
+static int get_word(ctx *c, const char *key, const yaml_node_t *v, const char *const *ok, size_t nok, char **dst)
+{
+    const char *s = scalar(v);
+    for (size_t i = 0; s && i < nok; i++)
+        if (strcmp(s, ok[i]) == 0)
+            return get_string(c, key, v, dst);
+    char list[256];
+    size_t o = 0;
+    list[0] = '\0';
+    for (size_t i = 0; i < nok && o < sizeof list; i++) {
+        int w = snprintf(list + o, sizeof list - o, "%s%s", i ? ", " : "", ok[i]);
+        if (w < 0)
+            break;
+        o += (size_t)w;
+    }
+    return at(c, v, "key '%s': expected one of %s, got \"%s\"", key, list, s ? s : "(not text)");
+}
+
+/* A text value or a list of them ("a" or [a, b]) into a new array. */
+static int get_list(ctx *c, const char *key, const yaml_node_t *v, char ***dst, size_t *n)
+{
+    const yaml_node_t *items[256];
+    size_t k = 0;
+    if (v->type == YAML_SEQUENCE_NODE) {
+        for (yaml_node_item_t *it = v->data.sequence.items.start; it < v->data.sequence.items.top; it++) {
+            if (k == sizeof items / sizeof items[0])
+                return at(c, v, "key '%s': more than %zu entries", key, sizeof items / sizeof items[0]);
+            items[k++] = yaml_document_get_node(c->doc, *it);
+        }
+    } else {
+        items[k++] = v;
+    }
+    if (k == 0)
+        return at(c, v, "key '%s': expected at least one name", key);
+    char **out = calloc(k, sizeof *out);
+    if (!out)
+        return zf_error(ZF_ENOMEM, "out of memory");
+    int rc = ZF_OK;
+    for (size_t i = 0; i < k && rc == ZF_OK; i++)
+        rc = items[i] ? get_string(c, key, items[i], &out[i]) : at(c, v, "key '%s': bad entry", key);
+    if (rc) {
+        for (size_t i = 0; i < k; i++)
+            free(out[i]);
+        free(out);
+        return rc;
+    }
+    for (size_t i = 0; i < *n; i++)
+        free((*dst)[i]);
+    free(*dst);
+    *dst = out;
+    *n = k;
+    return ZF_OK;
+}
+
+static int k_pg_name(ctx *c, const char *k, const yaml_node_t *v)
+{
+    return get_string(c, k, v, &((zf_study_group_style *)c->item)->name);
+}
+static int k_pg_label(ctx *c, const char *k, const yaml_node_t *v)
+{
+    return get_string(c, k, v, &((zf_study_group_style *)c->item)->label);
+}
+static int k_pg_colour(ctx *c, const char *k, const yaml_node_t *v)
+{
+    const char *s = scalar(v);
+    long rgb = 0;
+    int ok = s && s[0] == '#' && strlen(s) == 7;
+    for (size_t i = 1; ok && i < 7; i++) {
+        char ch = s[i];
+        int d = ch >= '0' && ch <= '9' ? ch - '0' : ch >= 'a' && ch <= 'f' ? ch - 'a' + 10
+              : ch >= 'A' && ch <= 'F' ? ch - 'A' + 10 : -1;
+        ok = d >= 0;
+        rgb = rgb * 16 + d;
+    }
+    if (!ok)
+        return at(c, v, "key '%s': expected a colour \"#RRGGBB\", got \"%s\"", k, s ? s : "(not text)");
+    ((zf_study_group_style *)c->item)->rgb = rgb;
+    return ZF_OK;
+}
+static const key_row plot_group_keys[] = {{"name", k_pg_name}, {"label", k_pg_label}, {"colour", k_pg_colour},
+                                          {"color", k_pg_colour}};
+static int k_plot_groups(ctx *c, const char *k, const yaml_node_t *v)
+{
+    zf_study *s = c->s;
+    if (v->type != YAML_SEQUENCE_NODE)
+        return at(c, v, "key '%s': expected a list of {name, label, colour}", k);
+    size_t n = (size_t)(v->data.sequence.items.top - v->data.sequence.items.start);
+    zf_study_group_style *g = calloc(n + 1, sizeof *g);
+    if (!g)
+        return zf_error(ZF_ENOMEM, "out of memory");
+    for (size_t i = 0; i < s->nplot_groups; i++) {
+        free(s->plot_groups[i].name);
+        free(s->plot_groups[i].label);
+    }
+    free(s->plot_groups);
+    s->plot_groups = g;
+    s->nplot_groups = 0;
+    void *saved = c->item;
+    int rc = ZF_OK;
+    for (size_t i = 0; i < n && rc == ZF_OK; i++) {
+        yaml_node_t *item = yaml_document_get_node(c->doc, v->data.sequence.items.start[i]);
+        g[i].rgb = -1;
+        s->nplot_groups = i + 1;
+        c->item = &g[i];
+        if (!item) {
+            rc = at(c, v, "plot.groups: bad entry %zu", i + 1);
+            break;
+        }
+        if ((rc = walk(c, item, "plot.groups", plot_group_keys, sizeof plot_group_keys / sizeof plot_group_keys[0])))
+            break;
+        if (!g[i].name) {
+            rc = at(c, item, "plot.groups: entry %zu has no 'name' (the level in the sample sheet)", i + 1);
+            break;
+        }
+        for (size_t j = 0; j < i; j++)
+            if (strcmp(g[j].name, g[i].name) == 0) {
+                rc = at(c, item, "plot.groups: group '%s' listed twice", g[i].name);
+                break;
+            }
+    }
+    c->item = saved;
+    return rc;
+}
+
+static int k_pm_label(ctx *c, const char *k, const yaml_node_t *v)
+{
+    return get_string(c, k, v, &((zf_study_metric_style *)c->item)->label);
+}
+static int k_pm_unit(ctx *c, const char *k, const yaml_node_t *v)
+{
+    return get_string(c, k, v, &((zf_study_metric_style *)c->item)->unit);
+}
+static int k_pm_title(ctx *c, const char *k, const yaml_node_t *v)
+{
+    return get_string(c, k, v, &((zf_study_metric_style *)c->item)->title);
+}
+static const key_row plot_metric_keys[] = {{"label", k_pm_label}, {"unit", k_pm_unit}, {"title", k_pm_title}};
+static int k_plot_metrics(ctx *c, const char *k, const yaml_node_t *v)
+{
+    zf_study *s = c->s;
+    if (v->type != YAML_MAPPING_NODE)
+        return at(c, v, "key '%s': expected a mapping of metric names to {label, unit, title}", k);
+    size_t n = (size_t)(v->data.mapping.pairs.top - v->data.mapping.pairs.start);
+    zf_study_metric_style *m = calloc(n + 1, sizeof *m);
+    if (!m)
+        return zf_error(ZF_ENOMEM, "out of memory");
+    for (size_t i = 0; i < s->nplot_metrics; i++) {
+        free(s->plot_metrics[i].name);
+        free(s->plot_metrics[i].label);
+        free(s->plot_metrics[i].unit);
+        free(s->plot_metrics[i].title);
+    }
+    free(s->plot_metrics);
+    s->plot_metrics = m;
+    s->nplot_metrics = 0;
+    void *saved = c->item;
+    int rc = ZF_OK;
+    for (size_t i = 0; i < n && rc == ZF_OK; i++) {
+        yaml_node_pair_t *p = v->data.mapping.pairs.start + i;
+        yaml_node_t *kn = yaml_document_get_node(c->doc, p->key);
+        yaml_node_t *vn = yaml_document_get_node(c->doc, p->value);
+        const char *name = kn ? scalar(kn) : NULL;
+        s->nplot_metrics = i + 1;
+        if (!name || !vn) {
+            rc = at(c, kn ? kn : v, "plot.metrics: expected metric names as keys");
+            break;
+        }
+        if (zf_metric_find(name) < 0) {
+            rc = at(c, kn, "plot.metrics: unknown metric '%s' ('zfstress metrics --list' prints the catalogue)", name);
+            break;
+        }
+        if (!(m[i].name = zf_strdup(name))) {
+            rc = ZF_ENOMEM;
+            break;
+        }
+        c->item = &m[i];
+        rc = walk(c, vn, "plot.metrics", plot_metric_keys, sizeof plot_metric_keys / sizeof plot_metric_keys[0]);
+    }
+    c->item = saved;
+    return rc;
+}
+
+static int k_pd_column(ctx *c, const char *k, const yaml_node_t *v) { return get_string(c, k, v, &c->s->dose_column); }
+static int k_pd_label(ctx *c, const char *k, const yaml_node_t *v) { return get_string(c, k, v, &c->s->dose_label); }
+static int k_pd_unit(ctx *c, const char *k, const yaml_node_t *v) { return get_string(c, k, v, &c->s->dose_unit); }
+static const key_row plot_dose_keys[] = {{"column", k_pd_column}, {"label", k_pd_label}, {"unit", k_pd_unit}};
+static int k_plot_dose(ctx *c, const char *k, const yaml_node_t *v)
+{
+    (void)k;
+    return walk(c, v, "plot.dose", plot_dose_keys, sizeof plot_dose_keys / sizeof plot_dose_keys[0]);
+}
+static int k_plot_font(ctx *c, const char *k, const yaml_node_t *v) { return get_string(c, k, v, &c->s->plot_font); }
+static int k_plot_dpi(ctx *c, const char *k, const yaml_node_t *v)
+{
+    double x = 0;
+    int rc = get_count(c, k, v, 1, 1200, &x);
+    if (!rc)
+        c->s->plot_dpi = (int)x;
+    return rc;
+}
+static const key_row plot_keys[] = {{"font", k_plot_font}, {"dpi", k_plot_dpi}, {"groups", k_plot_groups},
+                                    {"metrics", k_plot_metrics}, {"dose", k_plot_dose}};
+static int k_plot(ctx *c, const char *k, const yaml_node_t *v)
+{
+    (void)k;
+    return walk(c, v, "plot", plot_keys, sizeof plot_keys / sizeof plot_keys[0]);
+}
+
+#define FIG ((zf_study_figure *)c->item)
+static int k_f_kind(ctx *c, const char *k, const yaml_node_t *v)
+{
+    const char *s = scalar(v);
+    if (!s || !zf_figure_kind_find(s)) {
+        char names[256];
+        size_t o = 0;
+        names[0] = '\0';
+        for (size_t i = 0; i < zf_figure_kind_count() && o < sizeof names; i++) {
+            int w = snprintf(names + o, sizeof names - o, "%s%s", i ? ", " : "", zf_figure_kind_get(i)->name);
+            if (w < 0)
+                break;
+            o += (size_t)w;
+        }
+        return at(c, v, "key '%s': expected one of %s, got \"%s\"", k, names, s ? s : "(not text)");
+    }
+    return get_string(c, k, v, &FIG->kind);
+}
+static int k_f_metrics(ctx *c, const char *k, const yaml_node_t *v)
+{
+    int rc = get_list(c, k, v, &FIG->metrics, &FIG->nmetrics);
+    for (size_t i = 0; !rc && i < FIG->nmetrics; i++)
+        if (zf_metric_find(FIG->metrics[i]) < 0)
+            rc = at(c, v, "key '%s': unknown metric '%s' ('zfstress metrics --list' prints the catalogue)", k,
+                    FIG->metrics[i]);
+    return rc;
+}
+static int k_f_groups(ctx *c, const char *k, const yaml_node_t *v) { return get_list(c, k, v, &FIG->groups, &FIG->ngroups); }
+static int k_f_size(ctx *c, const char *k, const yaml_node_t *v)
+{
+    const char *s = scalar(v);
+    if (s && strcmp(s, "single") == 0) {
+        FIG->width_mm = 85.0;
+        return ZF_OK;
+    }
+    if (s && strcmp(s, "double") == 0) {
+        FIG->width_mm = 180.0;
+        return ZF_OK;
+    }
+    if (s)
+        return get_number(c, k, v, 20.0, 1000.0, &FIG->width_mm);
+    if (v->type != YAML_SEQUENCE_NODE || v->data.sequence.items.top - v->data.sequence.items.start != 2)
+        return at(c, v, "key '%s': expected [width_mm, height_mm], single (85 mm) or double (180 mm)", k);
+    yaml_node_t *w = yaml_document_get_node(c->doc, v->data.sequence.items.start[0]);
+    yaml_node_t *h = yaml_document_get_node(c->doc, v->data.sequence.items.start[1]);
+    if (!w || !h)
+        return at(c, v, "key '%s': expected [width_mm, height_mm]", k);
+    int rc = get_number(c, k, w, 20.0, 1000.0, &FIG->width_mm);
+    return rc ? rc : get_number(c, k, h, 20.0, 1000.0, &FIG->height_mm);
+}
+static int k_f_format(ctx *c, const char *k, const yaml_node_t *v)
+{
+    static const char *const ok[] = {"png", "pdf", "svg"};
+    return get_word(c, k, v, ok, 3, &FIG->format);
+}
+static int k_f_dpi(ctx *c, const char *k, const yaml_node_t *v)
+{
+    double x = 0;
+    int rc = get_count(c, k, v, 1, 1200, &x);
+    if (!rc)
+        FIG->dpi = (int)x;
+    return rc;
+}
+static int k_f_file(ctx *c, const char *k, const yaml_node_t *v)
+{
+    const char *s = scalar(v);
+    if (!s || !s[0] || strchr(s, '/') || strchr(s, '\\') || s[0] == '.')
+        return at(c, v, "key '%s': expected a file name without directory (written under figures/), got \"%s\"",
+                  k, s ? s : "(not text)");
+    return get_string(c, k, v, &FIG->file);
+}
+static int k_f_title(ctx *c, const char *k, const yaml_node_t *v) { return get_string(c, k, v, &FIG->title); }
+static int k_f_effect(ctx *c, const char *k, const yaml_node_t *v)
+{
+    static const char *const ok[] = {"mean_diff", "median_diff", "cohens_d", "hedges_g"};
+    return get_word(c, k, v, ok, 4, &FIG->effect);
+}
+static int k_f_error(ctx *c, const char *k, const yaml_node_t *v)
+{
+    static const char *const ok[] = {"sem", "ci95"};
+    return get_word(c, k, v, ok, 2, &FIG->error);
+}
+static int k_f_lines(ctx *c, const char *k, const yaml_node_t *v)
+{
+    const char *s = scalar(v);
+    if (s && (strcmp(s, "true") == 0 || strcmp(s, "yes") == 0 || strcmp(s, "on") == 0))
+        FIG->lines = 1;
+    else if (s && (strcmp(s, "false") == 0 || strcmp(s, "no") == 0 || strcmp(s, "off") == 0))
+        FIG->lines = 0;
+    else
+        return at(c, v, "key '%s': expected true or false, got \"%s\"", k, s ? s : "(not text)");
+    return ZF_OK;
+}
+static int k_f_colour(ctx *c, const char *k, const yaml_node_t *v)
+{
+    static const char *const ok[] = {"time", "speed"};
+    return get_word(c, k, v, ok, 2, &FIG->colour_by);
+}
+static int k_f_columns(ctx *c, const char *k, const yaml_node_t *v)
+{
+    double x = 0;
+    int rc = get_count(c, k, v, 1, 26, &x);
+    if (!rc)
+        FIG->columns = (size_t)x;
+    return rc;
+}
+static int figure_list(ctx *c, const char *where, const yaml_node_t *v, zf_study_figure **out, size_t *n, int cells);
+static int k_f_cells(ctx *c, const char *k, const yaml_node_t *v)
+{
+    (void)k;
+    zf_study_figure *f = FIG;
+    return figure_list(c, "cells", v, &f->cells, &f->ncells, 1);
+}
+#undef FIG
+static const key_row figure_keys[] = {
+    {"kind", k_f_kind}, {"metric", k_f_metrics}, {"metrics", k_f_metrics}, {"groups", k_f_groups},
+    {"size", k_f_size}, {"format", k_f_format}, {"dpi", k_f_dpi}, {"file", k_f_file}, {"title", k_f_title},
+    {"effect", k_f_effect}, {"error", k_f_error}, {"lines", k_f_lines}, {"colour_by", k_f_colour},
+    {"color_by", k_f_colour}, {"columns", k_f_columns}, {"cells", k_f_cells},
+};
+
+/* A list of figures (figures:, or a panel's cells:), each checked for what its kind needs. */
+static int figure_list(ctx *c, const char *where, const yaml_node_t *v, zf_study_figure **out, size_t *n, int cells)
+{
+    if (v->type != YAML_SEQUENCE_NODE)
+        return at(c, v, "key '%s': expected a list of figures ({kind: ..., metric: ...})", where);
+    size_t k = (size_t)(v->data.sequence.items.top - v->data.sequence.items.start);
+    if (k == 0)
+        return at(c, v, "key '%s': expected at least one figure", where);
+    zf_study_figure *f = calloc(k, sizeof *f);
+    if (!f)
+        return zf_error(ZF_ENOMEM, "out of memory");
+    void *saved = c->item;
+    int rc = ZF_OK;
+    for (size_t i = 0; i < k && rc == ZF_OK; i++) {
+        yaml_node_t *item = yaml_document_get_node(c->doc, v->data.sequence.items.start[i]);
+        f[i].lines = -1;
+        c->item = &f[i];
+        if (!item) {
+            rc = at(c, v, "%s: bad entry %zu", where, i + 1);
+            break;
+        }
+        if ((rc = walk(c, item, where, figure_keys, sizeof figure_keys / sizeof figure_keys[0])))
+            break;
+        const zf_figure_kind *kd = f[i].kind ? zf_figure_kind_find(f[i].kind) : NULL;
+        if (!kd)
+            rc = at(c, item, "%s: entry %zu has no 'kind'", where, i + 1);
+        else if (kd->needs_metric && f[i].nmetrics == 0)
+            rc = at(c, item, "%s: entry %zu: kind '%s' needs 'metric:'", where, i + 1, kd->name);
+        else if (strcmp(kd->name, "panel") == 0 && f[i].ncells == 0)
+            rc = at(c, item, "%s: entry %zu: kind 'panel' needs 'cells:' (a list of figures)", where, i + 1);
+        else if (strcmp(kd->name, "panel") != 0 && f[i].ncells)
+            rc = at(c, item, "%s: entry %zu: only kind 'panel' has 'cells:'", where, i + 1);
+        else if (cells && strcmp(kd->name, "panel") == 0)
+            rc = at(c, item, "%s: entry %zu: a panel cannot hold a panel", where, i + 1);
+        else if (cells && (f[i].file || f[i].format || f[i].dpi))
+            rc = at(c, item, "%s: entry %zu: file, format and dpi belong to the panel, not its cells", where, i + 1);
+    }
+    c->item = saved;
+    if (rc) {
+        for (size_t i = 0; i < k; i++)
+            figure_free(&f[i]);
+        free(f);
+        return rc;
+    }
+    for (size_t i = 0; i < *n; i++)
+        figure_free(&(*out)[i]);
+    free(*out);
+    *out = f;
+    *n = k;
+    return ZF_OK;
+}
+static int k_figures(ctx *c, const char *k, const yaml_node_t *v)
+{
+    int rc = figure_list(c, k, v, &c->s->figures, &c->s->nfigures, 0);
+    for (size_t i = 0; !rc && i < c->s->nfigures; i++)
+        for (size_t j = 0; j < i; j++) {
+            const char *a = c->s->figures[i].file, *b = c->s->figures[j].file;
+            if (a && b && strcmp(a, b) == 0 &&
+                strcmp(c->s->figures[i].format ? c->s->figures[i].format : "png",
+                       c->s->figures[j].format ? c->s->figures[j].format : "png") == 0)
+                return at(c, v, "figures: entries %zu and %zu both write '%s'", j + 1, i + 1, a);
+        }
+    return rc;
+}
+
 static const key_row top_keys[] = {
     {"samples", k_samples}, {"format", k_format}, {"columns", k_columns}, {"units", k_units},
     {"px_per_mm", k_px}, {"y_axis", k_y_axis}, {"fps", k_fps}, {"origin_x", k_ox}, {"origin_y", k_oy},
     {"time_offset_s", k_toff}, {"bodypart", k_bodypart}, {"min_likelihood", k_lik}, {"decimal", k_decimal},
     {"arena", k_arena},
     {"metrics", k_metrics}, {"compare", k_compare}, {"output", k_output},
+    {"plot", k_plot}, {"figures", k_figures},
 };
 
 static int read_all(const char *path, char **out, size_t *len)
@@ -383,10 +1107,14 @@ int zf_study_load(const char *path, zf_study *out)
     c.doc = &doc;
     c.s = &s;
     c.bottom_set = 0;
+    c.top_set = c.bottom_frac_set = c.top_mm_node = c.bottom_mm_node = NULL;
+    c.top_mm = c.bottom_mm = 0;
+    c.zone = NULL;
+    c.zone_shapes = 0;
     if ((rc = walk(&c, root, "study", top_keys, sizeof top_keys / sizeof top_keys[0])) != ZF_OK)
         goto done;
-    if (!c.bottom_set)
-        s.metrics.bottom_fraction = s.metrics.top_fraction;
+    if ((rc = metric_keys_finish(&c)) != ZF_OK)
+        goto done;
     if (!s.samples) {
         rc = zf_error(ZF_ESTUDY, "'%s': missing key 'samples': expected the path of the sample sheet", path);
         goto done;

@@ -70,6 +70,7 @@ typedef struct png_image_rb {
     png_uint_32 ppm_x, ppm_y;
     int phys_unit;
     int has_time;
+    int rgb_only;
     char keys[8][80];
     char values[8][256];
     int ntext;
@@ -95,8 +96,11 @@ static int read_png(const char *path, png_image_rb *im)
     png_read_info(png, info);
     int bit_depth = 0, colour = 0;
     png_get_IHDR(png, info, &im->w, &im->h, &bit_depth, &colour, NULL, NULL, NULL);
-    if (bit_depth != 8 || colour != PNG_COLOR_TYPE_RGB_ALPHA)
+    if (bit_depth != 8 || (colour != PNG_COLOR_TYPE_RGB_ALPHA && colour != PNG_COLOR_TYPE_RGB))
         goto done;
+    im->rgb_only = colour == PNG_COLOR_TYPE_RGB;
+    if (im->rgb_only)
+        png_set_filler(png, 0xFF, PNG_FILLER_AFTER); /* opaque figures are stored as RGB */
     png_get_pHYs(png, info, &im->ppm_x, &im->ppm_y, &im->phys_unit);
     im->has_time = png_get_valid(png, info, PNG_INFO_tIME) != 0;
     png_textp t = NULL;
@@ -313,6 +317,7 @@ static void test_png_writer(void)
     png_image_rb im;
     if (read_png(path, &im)) {
         CHECK(im.w == 3 && im.h == 2);
+        CHECK(!im.rgb_only); /* translucent pixels: RGBA */
         CHECK(im.ppm_x == 23622 && im.ppm_y == 23622 && im.phys_unit == PNG_RESOLUTION_METER);
         CHECK(!im.has_time);
         CHECK(memcmp(im.rgba, img, sizeof img) == 0);
@@ -396,6 +401,7 @@ static void test_box_png(void)
         goto done;
     }
     CHECK(im.w == 1004 && im.h == 827); /* 85 x 70 mm at 300 dpi */
+    CHECK(im.rgb_only);                 /* opaque: stored as RGB */
     CHECK(im.ppm_x == 11811 && im.ppm_y == 11811 && im.phys_unit == PNG_RESOLUTION_METER);
     CHECK(!im.has_time);
     CHECK(im.ntext == 3);
@@ -571,7 +577,7 @@ static void test_box_errors_and_edges(void)
         g8[i] = (zf_plot_group){names8[i], v8[i], 12};
         p8[i] = i ? pow(10.0, -(double)i * 0.7) : NAN;
     }
-    zf_box_figure f8 = {"Bottom dwelling", "z score", g8, 8, p8, "Mann-Whitney U, Holm", 0, 0, 0};
+    zf_box_figure f8 = {"Bottom dwelling", "z score", g8, 8, p8, "Mann-Whitney U, Holm", 0, 0, 0, NULL, NULL};
     char *p8path = tmp_path("eight.png");
     remove(p8path);
     CHECK(zf_plot_box_swarm(&f8, p8path, NULL, 0) == ZF_EINVAL);

@@ -1,0 +1,461 @@
+/* stage.c: the plot stage of a study: the experiment file as a figure source (groups, metrics, bins, tracks, stats) and the study's figures, or the default set, drawn into figures/. */
+#include "plot/plot_internal.h"
+
+#include "zfstress/core.h"
+#include "zfstress/experiment.h"
+#include "zfstress/metrics.h"
+#include "zfstress/study.h"
+#include "zfstress/table.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* How figures name the catalogue's endpoints when the study says nothing. */
+static const struct {
+    const char *metric, *label, *title;
+} default_labels[] = {
+    {"distance_mm", "distance swum", "Distance swum"},
+    {"mean_speed_mm_s", "mean speed", "Mean speed"},
+    {"time_top_s", "time in top zone", "Time in top zone"},
+    {"time_bottom_s", "time in bottom zone", "Time in bottom zone"},
+    {"top_entries", "entries into top zone", "Entries into top zone"},
+    {"latency_top_s", "latency to top zone", "Latency to top zone"},
+    {"freezing_time_s", "freezing time", "Freezing time"},
+    {"freezing_bouts", "freezing bouts", "Freezing bouts"},
+    {"latency_freezing_s", "latency to freezing", "Latency to first freezing"},
+    {"observed_s", "time tracked", "Time tracked"},
+    {"fraction_missing", "fraction of samples missing", "Missing samples"},
+};
+
+typedef struct metric_text {
+    char label[96], unit[32], title[96];
+} metric_text;
+
+typedef struct study_src {
+    const zf_study *s;
+    zf_experiment *e;
+    size_t ns;
+    metric_text *text; /* [zf_metric_count()] */
+} study_src;
+
+static void fill_text(const zf_study *s, size_t m, metric_text *t)
+{
+    const zf_metric_desc *d = zf_metric_get(m);
+    const char *label = NULL, *title = NULL, *unit = d->unit;
+    for (size_t i = 0; i < sizeof default_labels / sizeof default_labels[0]; i++)
+        if (strcmp(default_labels[i].metric, d->name) == 0) {
+            label = default_labels[i].label;
+            title = default_labels[i].title;
+        }
+    if (strcmp(unit, "count") == 0 || strcmp(unit, "1") == 0)
+        unit = ""; /* counts and fractions carry no unit */
+    for (size_t i = 0; i < s->nplot_metrics; i++) {
+        const zf_study_metric_style *st = &s->plot_metrics[i];
+        if (strcmp(st->name, d->name) != 0)
+            continue;
+        if (st->label)
+            label = st->label;
+        if (st->unit)
+            unit = st->unit;
+        if (st->title)
+            title = st->title;
+    }
+    if (label) {
+        snprintf(t->label, sizeof t->label, "%s", label);
+    } else { /* the name without its unit suffix, words apart */
+        snprintf(t->label, sizeof t->label, "%s", d->name);
+        static const char *const suffix[] = {"_mm_s", "_mm", "_s"};
+        size_t len = strlen(t->label);
+        for (size_t k = 0; k < 3; k++) {
+            size_t sl = strlen(suffix[k]);
+            if (len > sl && strcmp(t->label + len - sl, suffix[k]) == 0) {
+                t->label[len - sl] = '\0';
+                break;
+            }
+        }
+        for (char *c = t->label; *c; c++)
+            if (*c == '_')
+                *c = ' ';
+    }
+    if (title) {
+        snprintf(t->title, sizeof t->title, "%s", title);
+    } else {
+        snprintf(t->title, sizeof t->title, "%s", t->label);
+        if (t->title[0] >= 'a' && t->title[0] <= 'z')
+            t->title[0] = (char)(t->title[0] - 'a' + 'A');
+    }
+    snprintf(t->unit, sizeof t->unit, "%s", unit);
+}
+
+static int metric_index(const char *name, size_t *m)
+{
+    int i = zf_metric_find(name);
+    if (i < 0)
+        return zf_error(ZF_EINVAL, "unknown metric '%s' ('zfstress metrics --list' prints the catalogue)", name);
+    *m = (size_t)i;
+    return ZF_OK;
+}
+
+static int cb_metric(void *ctx, const char *name, zf_plot_series *out)
+{
+    study_src *ss = ctx;
+    size_t m = 0;
+    int rc = metric_index(name, &m);
+    if (rc != ZF_OK)
+        return rc;
+    if (!(out->v = malloc((ss->ns + 1) * sizeof *out->v)))
+        return zf_error(ZF_ENOMEM, "out of memory");
+    if ((rc = zf_experiment_read_metric(ss->e, name, out->v, ss->ns)) != ZF_OK) {
+        free(out->v);
+        out->v = NULL;
+        return rc;
+    }
+    out->label = ss->text[m].label;
+    out->unit = ss->text[m].unit;
+    out->title = ss->text[m].title;
+    return ZF_OK;
+}
+
+static int cb_binned(void *ctx, const char *name, zf_plot_series *out)
+{
+    study_src *ss = ctx;
+    size_t m = 0;
+    int rc = metric_index(name, &m);
+    if (rc != ZF_OK)
+        return rc;
+    if ((rc = zf_experiment_read_binned(ss->e, name, &out->v, &out->nbin, &out->bin_start)) != ZF_OK)
+        return rc;
+    out->label = ss->text[m].label;
+    out->unit = ss->text[m].unit;
+    out->title = ss->text[m].title;
+    return ZF_OK;
+}
+
+static int cb_track(void *ctx, size_t i, zf_track *tr)
+{
+    study_src *ss = ctx;
+    return zf_experiment_read_track(ss->e, i, tr);
+}
+
+/* Everything the source points to, owned here. */
+typedef struct stage_data {
+    zf_table *sub;
+    zf_stat_table st;
+    int have_stats;
+    zf_plot_level *levels;
+    size_t nlevels;
+    size_t *group;
+    double *dose;
+    char dose_label[160];
+    zf_plot_zone zones[2];
+    size_t nzones;
+    metric_text *text;
+} stage_data;
+
+static void stage_data_free(stage_data *d)
+{
+    zf_table_free(d->sub);
+    zf_stat_table_free(&d->st);
+    free(d->levels);
+    free(d->group);
+    free(d->dose);
+    free(d->text);
+}
+
+/* Display order: the control, then plot.groups in their order, then the
+ * other levels in order of first appearance. */
+static int build_levels(const zf_study *s, stage_data *d, size_t cg)
+{
+    const zf_table *t = d->sub;
+    size_t ns = t->nrow;
+    if (!(d->levels = calloc(ns + 1, sizeof *d->levels)) || !(d->group = malloc((ns + 1) * sizeof *d->group)))
+        return zf_error(ZF_ENOMEM, "out of memory");
+    int found = 0;
+    for (size_t r = 0; r < ns; r++)
+        found |= strcmp(zf_table_cell(t, r, cg), s->control) == 0;
+    if (!found)
+        return zf_error(ZF_EDATA, "'%s': control level '%s' not found in column '%s'", t->path, s->control,
+                        s->factor);
+    size_t n = 0;
+    d->levels[n++].name = s->control;
+    for (size_t i = 0; i < s->nplot_groups; i++) {
+        const char *nm = s->plot_groups[i].name;
+        int present = 0;
+        for (size_t r = 0; r < ns && !present; r++)
+            present = strcmp(zf_table_cell(t, r, cg), nm) == 0;
+        if (!present) {
+            zf_log(ZF_LOG_WARN, "'%s': plot.groups: no fish in group '%s'", s->path, nm);
+            continue;
+        }
+        if (strcmp(nm, s->control) != 0)
+            d->levels[n++].name = nm;
+    }
+    for (size_t r = 0; r < ns; r++) {
+        const char *v = zf_table_cell(t, r, cg);
+        size_t j = 0;
+        while (j < n && strcmp(d->levels[j].name, v) != 0)
+            j++;
+        if (j == n)
+            d->levels[n++].name = v;
+        d->group[r] = j;
+    }
+    for (size_t j = 0; j < n; j++) {
+        d->levels[j].rgb = zf_plot_default_rgb(j);
+        for (size_t i = 0; i < s->nplot_groups; i++)
+            if (strcmp(s->plot_groups[i].name, d->levels[j].name) == 0) {
+                d->levels[j].label = s->plot_groups[i].label;
+                if (s->plot_groups[i].rgb >= 0)
+                    d->levels[j].rgb = (uint32_t)s->plot_groups[i].rgb;
+            }
+    }
+    d->nlevels = n;
+    return ZF_OK;
+}
+
+/* The dose column: plot.dose.column, else a numeric column named dose or dose_*. */
+static int build_dose(const zf_study *s, stage_data *d)
+{
+    const zf_table *t = d->sub;
+    int c = -1;
+    if (s->dose_column) {
+        if ((c = zf_table_col(t, s->dose_column)) < 0)
+            return zf_error(ZF_EDATA, "'%s': plot.dose.column: no sample-sheet column '%s'", s->path,
+                            s->dose_column);
+    } else {
+        for (size_t k = 0; k < t->ncol && c < 0; k++)
+            if ((strcmp(t->names[k], "dose") == 0 || strncmp(t->names[k], "dose_", 5) == 0) &&
+                zf_table_col_numeric(t, k))
+                c = (int)k;
+        if (c < 0)
+            return ZF_OK;
+    }
+    if (!(d->dose = malloc((t->nrow + 1) * sizeof *d->dose)))
+        return zf_error(ZF_ENOMEM, "out of memory");
+    for (size_t r = 0; r < t->nrow; r++) {
+        double v = NAN;
+        if (zf_parse_number(zf_table_cell(t, r, (size_t)c), &v) == ZF_NUM_BAD)
+            return zf_error(ZF_EDATA, "'%s':%zu: column '%s': expected a dose, got \"%s\"", t->path, t->line[r],
+                            t->names[c], zf_table_cell(t, r, (size_t)c));
+        if (v < 0)
+            return zf_error(ZF_EDATA, "'%s':%zu: column '%s': negative dose %g", t->path, t->line[r],
+                            t->names[c], v);
+        d->dose[r] = v;
+    }
+    const char *label = s->dose_label ? s->dose_label : t->names[c];
+    if (s->dose_unit)
+        snprintf(d->dose_label, sizeof d->dose_label, "%s (%s)", label, s->dose_unit);
+    else
+        snprintf(d->dose_label, sizeof d->dose_label, "%s", label);
+    return ZF_OK;
+}
+
+/* ---- what to draw ------------------------------------------------------------ */
+
+/* A zf_study_figure as a zf_figure_spec (cells converted into cells[]). */
+static void to_spec(const zf_study_figure *sf, zf_figure_spec *out, zf_figure_spec *cells)
+{
+    memset(out, 0, sizeof *out);
+    out->kind = sf->kind;
+    out->metrics = (const char *const *)sf->metrics;
+    out->nmetrics = sf->nmetrics;
+    out->groups = (const char *const *)sf->groups;
+    out->ngroups = sf->ngroups;
+    out->width_mm = sf->width_mm;
+    out->height_mm = sf->height_mm;
+    out->dpi = sf->dpi;
+    out->title = sf->title;
+    out->effect = sf->effect;
+    out->error = sf->error;
+    out->lines = sf->lines;
+    out->colour_by = sf->colour_by;
+    out->columns = sf->columns;
+    for (size_t i = 0; i < sf->ncells; i++)
+        to_spec(&sf->cells[i], &cells[i], NULL);
+    out->cells = sf->ncells ? cells : NULL;
+    out->ncells = sf->ncells;
+}
+
+static int draw_one(const zf_study *s, const zf_plot_source *src, const zf_figure_spec *spec,
+                    const char *figdir, const char *name, const char *format, const zf_png_text *text,
+                    size_t ntext, size_t entry)
+{
+    char file[512];
+    snprintf(file, sizeof file, "%s.%s", name, format ? format : "png");
+    char *path = zf_path_join(figdir, file);
+    if (!path)
+        return zf_error(ZF_ENOMEM, "out of memory");
+    zf_figure_spec sp = *spec;
+    if (sp.dpi == 0)
+        sp.dpi = s->plot_dpi > 0 ? s->plot_dpi : 300;
+    int rc = zf_plot_figure(&sp, src, path, text, ntext);
+    if (rc != ZF_OK) {
+        char msg[512];
+        snprintf(msg, sizeof msg, "%s", zf_errmsg());
+        if (entry)
+            rc = zf_error(rc, "'%s': figures: entry %zu (%s): %s", s->path, entry, spec->kind, msg);
+        else
+            rc = zf_error(rc, "figure '%s': %s", file, msg);
+    } else {
+        zf_log(ZF_LOG_INFO, "plot: %s", path);
+    }
+    free(path);
+    return rc;
+}
+
+static int has_positions(zf_experiment *e, size_t ns, int *out)
+{
+    zf_track tr;
+    zf_track_init(&tr);
+    int rc = ZF_OK;
+    *out = 0;
+    for (size_t i = 0; i < ns && !*out; i++) {
+        if ((rc = zf_experiment_read_track(e, i, &tr)) != ZF_OK)
+            break;
+        *out = tr.n > zf_track_missing(&tr);
+    }
+    zf_track_free(&tr);
+    return rc;
+}
+
+int zf_plot_study(const zf_study *s, zf_experiment *e, const char *figdir)
+{
+    int rc = ZF_OK;
+    stage_data d;
+    study_src ss;
+    zf_plot_source src;
+    char *input = NULL;
+    zf_figure_spec *cells = NULL;
+    memset(&d, 0, sizeof d);
+    memset(&src, 0, sizeof src);
+    zf_stat_table_init(&d.st);
+
+    if (!s || !e || !figdir)
+        return zf_error(ZF_EINVAL, "plot: NULL argument");
+    size_t ns = zf_experiment_nsubjects(e);
+    if ((rc = zf_experiment_read_subjects(e, &d.sub)) != ZF_OK ||
+        (rc = zf_experiment_get_text(e, "/provenance", "input_sha256", &input)) != ZF_OK ||
+        (rc = zf_mkdir_p(figdir)) != ZF_OK)
+        goto done;
+    if (d.sub->nrow != ns) {
+        rc = zf_error(ZF_ESCHEMA, "experiment has %zu subjects but %zu tracks", d.sub->nrow, ns);
+        goto done;
+    }
+    int cg = zf_table_col(d.sub, s->factor);
+    if (cg < 0) {
+        rc = zf_error(ZF_EDATA, "'%s': no subject column '%s'", d.sub->path, s->factor);
+        goto done;
+    }
+    if (zf_experiment_read_stats(e, &d.st) == ZF_OK) {
+        d.have_stats = 1;
+    } else {
+        zf_log(ZF_LOG_INFO, "plot: no statistics in the experiment file: figures without p values");
+        zf_error_clear();
+    }
+    if ((rc = build_levels(s, &d, (size_t)cg)) != ZF_OK || (rc = build_dose(s, &d)) != ZF_OK)
+        goto done;
+    if (!(d.text = calloc(zf_metric_count(), sizeof *d.text))) {
+        rc = zf_error(ZF_ENOMEM, "out of memory");
+        goto done;
+    }
+    for (size_t m = 0; m < zf_metric_count(); m++)
+        fill_text(s, m, &d.text[m]);
+    if (s->arena.kind == ZF_ARENA_SIDE) {
+        /* the zones the metrics count: top (and bottom, when it is not just the rest) */
+        double H = s->arena.height_mm, W = s->arena.width_mm;
+        double top = s->metrics.top_fraction, bot = s->metrics.bottom_fraction;
+        d.zones[d.nzones++] = (zf_plot_zone){"top zone", 0.0, (1.0 - top) * H, W, H};
+        if (bot + top < 1.0 - 1e-9)
+            d.zones[d.nzones++] = (zf_plot_zone){"bottom zone", 0.0, 0.0, W, bot * H};
+    }
+
+    ss.s = s;
+    ss.e = e;
+    ss.ns = ns;
+    ss.text = d.text;
+    src.nsubjects = ns;
+    src.ngroups = d.nlevels;
+    src.levels = d.levels;
+    src.group = d.group;
+    src.dose = d.dose;
+    src.dose_label = d.dose_label;
+    src.arena = s->arena;
+    src.zones = d.zones;
+    src.nzones = d.nzones;
+    src.stats = d.have_stats ? &d.st : NULL;
+    src.adjust = s->adjust;
+    src.nboot = s->nboot;
+    src.seed = s->seed;
+    src.font = s->plot_font;
+    src.ctx = &ss;
+    src.metric = cb_metric;
+    src.binned = cb_binned;
+    src.track = cb_track;
+
+    char seed[32];
+    snprintf(seed, sizeof seed, "%lu", s->seed);
+    zf_png_text text[] = {
+        {"Software", "zfstress " ZF_VERSION}, {"Study", s->sha256}, {"Input hash", input}, {"Seed", seed},
+    };
+    size_t ntext = sizeof text / sizeof text[0];
+
+    if (s->nfigures) {
+        for (size_t i = 0; i < s->nfigures && rc == ZF_OK; i++) {
+            const zf_study_figure *sf = &s->figures[i];
+            zf_figure_spec spec;
+            free(cells);
+            if (!(cells = calloc(sf->ncells + 1, sizeof *cells))) {
+                rc = zf_error(ZF_ENOMEM, "out of memory");
+                break;
+            }
+            to_spec(sf, &spec, cells);
+            char name[256];
+            if (sf->file)
+                snprintf(name, sizeof name, "%s", sf->file);
+            else if (sf->nmetrics == 1)
+                snprintf(name, sizeof name, "%s_%s", sf->kind, sf->metrics[0]);
+            else
+                snprintf(name, sizeof name, "figure%zu_%s", i + 1, sf->kind);
+            rc = draw_one(s, &src, &spec, figdir, name, sf->format, text, ntext, i + 1);
+        }
+        goto done;
+    }
+
+    /* the default set */
+    for (size_t m = 0; m < zf_metric_count() && rc == ZF_OK; m++) {
+        const zf_metric_desc *md = zf_metric_get(m);
+        if (!md->endpoint || (md->arena != ZF_ARENA_ANY && md->arena != s->arena.kind))
+            continue;
+        const char *metrics[1] = {md->name};
+        zf_figure_spec spec;
+        memset(&spec, 0, sizeof spec);
+        spec.metrics = metrics;
+        spec.nmetrics = 1;
+        spec.lines = -1;
+        spec.kind = "estimation";
+        char name[160];
+        snprintf(name, sizeof name, "%s", md->name);
+        if ((rc = draw_one(s, &src, &spec, figdir, name, "png", text, ntext, 0)) != ZF_OK)
+            break;
+        spec.kind = "timecourse";
+        snprintf(name, sizeof name, "%s_timecourse", md->name);
+        rc = draw_one(s, &src, &spec, figdir, name, "png", text, ntext, 0);
+    }
+    int pos = 0;
+    if (rc == ZF_OK && (rc = has_positions(e, ns, &pos)) == ZF_OK && pos) {
+        zf_figure_spec spec;
+        memset(&spec, 0, sizeof spec);
+        spec.lines = -1;
+        spec.kind = "trajectory";
+        if ((rc = draw_one(s, &src, &spec, figdir, "trajectories", "png", text, ntext, 0)) == ZF_OK) {
+            spec.kind = "heatmap";
+            rc = draw_one(s, &src, &spec, figdir, "heatmap", "png", text, ntext, 0);
+        }
+    }
+done:
+    free(cells);
+    free(input);
+    stage_data_free(&d);
+    return rc;
+}
