@@ -144,11 +144,20 @@ int zf_write_report(const zf_study *s, zf_experiment *e, const zf_outputs *o)
     zf_outfile out = {0};
     zf_table *sub = NULL;
     zf_stat_table st;
-    size_t ns = zf_experiment_nsubjects(e), nm = zf_metric_count();
+    size_t ns = zf_experiment_nsubjects(e), nm = 0, nout = zf_metric_nout(&s->metrics);
     double *val = NULL;
+    zf_metric_column *cols = NULL;
     char *created = NULL, *versions = NULL, *command = NULL, *excluded = NULL, *input = NULL, *params = NULL;
     zf_stat_table_init(&st);
 
+    /* every column that applies to this study: catalogue rows and zones */
+    if (!(cols = malloc((nout + 1) * sizeof *cols))) {
+        rc = zf_error(ZF_ENOMEM, "out of memory");
+        goto done;
+    }
+    for (size_t k = 0; k < nout; k++)
+        if (zf_metric_column_get(&s->arena, &s->metrics, k, &cols[nm]) == 1)
+            nm++;
     if (!(val = malloc((ns * nm + 1) * sizeof *val))) {
         rc = zf_error(ZF_ENOMEM, "out of memory");
         goto done;
@@ -156,7 +165,7 @@ int zf_write_report(const zf_study *s, zf_experiment *e, const zf_outputs *o)
     if ((rc = zf_experiment_read_subjects(e, &sub)) || (rc = zf_experiment_read_stats(e, &st)))
         goto done;
     for (size_t m = 0; m < nm; m++)
-        if ((rc = zf_experiment_read_metric(e, zf_metric_get(m)->name, val + m * ns, ns)))
+        if ((rc = zf_experiment_read_metric(e, cols[m].name, val + m * ns, ns)))
             goto done;
     zf_experiment_get_text(e, "/", "created", &created);
     zf_experiment_get_text(e, "/provenance", "versions", &versions);
@@ -211,7 +220,13 @@ int zf_write_report(const zf_study *s, zf_experiment *e, const zf_outputs *o)
     bad |= fputs("</pre></details>\n", fp) < 0;
 
     /* tracking QC */
-    int mmiss = zf_metric_find("fraction_missing"), mobs = zf_metric_find("observed_s");
+    int mmiss = -1, mobs = -1;
+    for (size_t m = 0; m < nm; m++) {
+        if (strcmp(cols[m].name, "fraction_missing") == 0)
+            mmiss = (int)m;
+        if (strcmp(cols[m].name, "observed_s") == 0)
+            mobs = (int)m;
+    }
     bad |= fprintf(fp, "<h2>Tracking quality</h2>\n<p>Fish with more than %.0f%% missing samples are highlighted.</p>\n",
                    100 * QC_FLAG_MISSING) < 0;
     if (excluded && excluded[0]) {
@@ -237,11 +252,12 @@ int zf_write_report(const zf_study *s, zf_experiment *e, const zf_outputs *o)
     /* metrics */
     bad |= fputs("<h2>Metrics</h2>\n<div class=scroll><table><tr><th class=l>subject</th><th class=l>group</th>", fp) < 0;
     for (size_t m = 0; m < nm; m++) {
-        const zf_metric_desc *d = zf_metric_get(m);
         bad |= fputs("<th title=\"", fp) < 0;
-        bad |= esc(fp, d->definition);
-        bad |= fputs("\">", fp) < 0;
-        bad |= esc(fp, d->name);
+        bad |= esc(fp, cols[m].definition);
+        bad |= fputs(" (", fp) < 0;
+        bad |= esc(fp, cols[m].desc->unit);
+        bad |= fputs(")\">", fp) < 0;
+        bad |= esc(fp, cols[m].name);
         bad |= fputs("</th>", fp) < 0;
     }
     bad |= fputs("</tr>\n", fp) < 0;
@@ -312,6 +328,7 @@ done:
     zf_file_abort(&out);
     zf_stat_table_free(&st);
     zf_table_free(sub);
+    free(cols);
     free(val);
     free(created);
     free(versions);

@@ -133,6 +133,8 @@ static int write_prism(const zf_study *s, zf_experiment *e, const char *dir)
     size_t *count = calloc(ns + 1, sizeof *count);
     char *path = NULL;
     zf_outfile out = {0};
+    zf_metric_column *cols = NULL;
+    size_t ncols = 0;
     if (!v || !lev || !count) {
         rc = zf_error(ZF_ENOMEM, "out of memory");
         goto done;
@@ -154,14 +156,13 @@ static int write_prism(const zf_study *s, zf_experiment *e, const char *dir)
         if (++count[k] > maxn)
             maxn = count[k];
     }
-    for (size_t m = 0; m < zf_metric_count(); m++) {
-        const zf_metric_desc *d = zf_metric_get(m);
-        if (!d->endpoint || (d->arena != ZF_ARENA_ANY && d->arena != s->arena.kind))
-            continue;
-        if ((rc = zf_experiment_read_metric(e, d->name, v, ns)))
+    if ((rc = zf_study_endpoints(s, &cols, &ncols)))
+        goto done;
+    for (size_t m = 0; m < ncols; m++) {
+        if ((rc = zf_experiment_read_metric(e, cols[m].name, v, ns)))
             goto done;
         char name[160];
-        snprintf(name, sizeof name, "%s.csv", d->name);
+        snprintf(name, sizeof name, "%s.csv", cols[m].name);
         free(path);
         if (!(path = zf_path_join(dir, name))) {
             rc = ZF_ENOMEM;
@@ -200,6 +201,7 @@ static int write_prism(const zf_study *s, zf_experiment *e, const char *dir)
 done:
     zf_file_abort(&out);
     zf_table_free(sub);
+    free(cols);
     free(v);
     free(lev);
     free(count);

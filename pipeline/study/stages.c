@@ -648,6 +648,9 @@ done:
 
 int zf_stage_stats(const zf_study *s, zf_experiment *e, const char *stats_csv)
 {
+    zf_metric_column *cols = NULL;
+    size_t ncols = 0;
+    char *excluded = NULL;
     int rc = ZF_OK;
     zf_table *sub = NULL;
     zf_stat_table st;
@@ -675,14 +678,24 @@ int zf_stage_stats(const zf_study *s, zf_experiment *e, const char *stats_csv)
     opts.nboot = s->nboot;
     opts.seed = s->seed;
     opts.adjust = zf_adjust_parse(s->adjust);
-    for (size_t m = 0; m < zf_metric_count(); m++) {
-        const zf_metric_desc *d = zf_metric_get(m);
-        if (!d->endpoint || (d->arena != ZF_ARENA_ANY && d->arena != s->arena.kind))
-            continue;
-        if ((rc = zf_experiment_read_metric(e, d->name, v, ns)) ||
-            (rc = zf_stats_compare(&st, d->name, group, v, ns, &opts)))
+    if ((rc = zf_study_endpoints(s, &cols, &ncols)))
+        goto done;
+    for (size_t m = 0; m < ncols; m++)
+        if ((rc = zf_experiment_read_metric(e, cols[m].name, v, ns)) ||
+            (rc = zf_stats_compare(&st, cols[m].name, group, v, ns, &opts)))
             goto done;
+    /* subjects excluded at ingest (--keep-going) are named in every row's note */
+    if (zf_experiment_get_text(e, "/provenance", "excluded", &excluded) == ZF_OK && excluded[0]) {
+        size_t nx = 0;
+        for (const char *q = excluded; *q; q++)
+            nx += *q == '\n';
+        for (size_t r = 0; r < st.n; r++) {
+            size_t len = strlen(st.rows[r].note);
+            snprintf(st.rows[r].note + len, sizeof st.rows[r].note - len, "%s%zu subject%s excluded at ingest",
+                     len ? "; " : "", nx, nx == 1 ? "" : "s");
+        }
     }
+    zf_error_clear();
     if ((rc = zf_experiment_write_stats(e, &st)) != ZF_OK)
         goto done;
     if (stats_csv && (rc = zf_stat_table_write_csv(&st, stats_csv)) != ZF_OK)
@@ -690,6 +703,8 @@ int zf_stage_stats(const zf_study *s, zf_experiment *e, const char *stats_csv)
 done:
     zf_stat_table_free(&st);
     zf_table_free(sub);
+    free(cols);
+    free(excluded);
     free(v);
     free(group);
     return rc;

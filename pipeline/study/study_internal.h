@@ -3,6 +3,7 @@
 #define ZF_STUDY_INTERNAL_H
 
 #include "zfstress/ingest.h"
+#include "zfstress/metrics.h"
 #include "zfstress/study.h"
 #include "zfstress/table.h"
 
@@ -13,5 +14,10 @@ int zf_sheet_subject_col(const zf_table *t);
  * calibration cells; *format is the reader name or "auto". Fails naming the
  * sheet, line and column of a bad cell. Text fields point into s or t. */
 int zf_sheet_row_opts(const zf_study *s, const zf_table *t, size_t r, zf_read_opts *o, const char **format);
+
+/* The metric columns the study compares (stats, figures, Prism tables):
+ * catalogue rows and per-zone columns that apply to its arena and parameters
+ * and are endpoints. *out is malloc'd. */
+int zf_study_endpoints(const zf_study *s, zf_metric_column **out, size_t *n);
 
 #endif
