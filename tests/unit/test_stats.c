@@ -472,7 +472,7 @@ static size_t load_groups(const char *ds, double **g, size_t *n, size_t max)
 {
     size_t k = 0;
     for (; k < max; k++) {
-        char name[16];
+        char name[32];
         snprintf(name, sizeof name, "g%zu", k + 1);
         g[k] = ref_vec(ds, name, &n[k]);
         if (!g[k] || n[k] == 0) {
