@@ -66,6 +66,13 @@ int zf_write_report(const zf_study *s, zf_experiment *e, const zf_outputs *o);
  * line per problem to fp (FILE *), all problems at once. *nproblems is set. */
 int zf_study_check(const char *study_path, void *fp, size_t *nproblems);
 
+/* Rerun the analysis recorded in an experiment file's provenance (its study
+ * text, with paths relative to the recorded study directory) into outdir
+ * (NULL: a new temporary directory), compare every metric and statistic with
+ * the recorded ones and report to fp (FILE *). *match = 1 when the inputs
+ * and all numbers are identical. */
+int zf_reproduce(const char *experiment, const char *outdir, void *fp, int *match);
+
 /* Print subjects, samples, duration and groups of an experiment file to fp. */
 int zf_experiment_info(const char *path, void *fp /* FILE * */);
 

@@ -95,6 +95,9 @@ void zf_study_default(zf_study *s);
  * fail with ZF_ESTUDY and "'study.yaml':LINE:COL: ..." naming what was expected. */
 int zf_study_load(const char *path, zf_study *out);
 void zf_study_free(zf_study *s); /* keeps the struct; NULL is a no-op */
+/* The same from text already in memory: path names it in messages, dir is
+ * what its relative paths are relative to (used by 'zfstress reproduce'). */
+int zf_study_parse(const char *path, const char *dir, const char *text, size_t len, zf_study *out);
 
 #ifdef __cplusplus
 }

@@ -11,6 +11,7 @@
 
 #include "study/study_internal.h"
 
+#include <limits.h>
 #include <math.h>
 #include <stddef.h>
 #include <stdio.h>
@@ -324,7 +325,7 @@ int zf_stage_ingest(const zf_study *s, zf_experiment *e, const char *command, in
     zf_table *t = NULL, subjects;
     char *dir = NULL, *hashes = NULL, *excluded = NULL;
     size_t nexcluded = 0;
-    char versions[512], input_sha[65];
+    char versions[512], input_sha[65], study_dir[PATH_MAX];
     ingest_ctx c;
     memset(&c, 0, sizeof c);
     memset(&subjects, 0, sizeof subjects);
@@ -409,10 +410,15 @@ int zf_stage_ingest(const zf_study *s, zf_experiment *e, const char *command, in
     zf_sha256_mem(hashes, 64 * (t->nrow + 1), input_sha);
     if ((rc = zf_experiment_finish_tracks(e)) != ZF_OK)
         goto done;
+    /* where the study's relative paths start, so that 'zfstress reproduce' finds the inputs again */
+    if (!realpath(s->dir, study_dir))
+        snprintf(study_dir, sizeof study_dir, "%s", s->dir);
     zf_versions(versions, sizeof versions);
     if ((rc = zf_experiment_set_text(e, "/provenance", "input_sha256", input_sha)) ||
         (rc = zf_experiment_set_text(e, "/provenance", "study", s->text)) ||
         (rc = zf_experiment_set_text(e, "/provenance", "study_sha256", s->sha256)) ||
+        (rc = zf_experiment_set_text(e, "/provenance", "study_path", s->path)) ||
+        (rc = zf_experiment_set_text(e, "/provenance", "study_dir", study_dir)) ||
         (rc = zf_experiment_set_text(e, "/provenance", "command", command ? command : "")) ||
         (rc = zf_experiment_set_text(e, "/provenance", "versions", versions)) ||
         (rc = zf_experiment_set_text(e, "/provenance", "excluded", excluded ? excluded : "")))

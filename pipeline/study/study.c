@@ -1070,19 +1070,38 @@ static int read_all(const char *path, char **out, size_t *len)
 
 int zf_study_load(const char *path, zf_study *out)
 {
+    char *text = NULL, *dir = NULL;
+    size_t len = 0;
+    int rc = read_all(path, &text, &len);
+    if (rc == ZF_OK) {
+        if (!(dir = zf_path_dir(path)))
+            rc = ZF_ENOMEM;
+        else
+            rc = zf_study_parse(path, dir, text, len, out);
+    }
+    free(text);
+    free(dir);
+    return rc;
+}
+
+int zf_study_parse(const char *path, const char *dir, const char *text, size_t len, zf_study *out)
+{
     int rc = ZF_OK;
     zf_study s;
     yaml_parser_t parser;
     yaml_document_t doc;
     int parser_ok = 0, doc_ok = 0;
-    size_t len = 0;
     ctx c;
 
     zf_study_default(&s);
-    if ((rc = read_all(path, &s.text, &len)) != ZF_OK)
+    if (!(s.text = malloc(len + 1))) {
+        rc = zf_error(ZF_ENOMEM, "out of memory");
         goto done;
+    }
+    memcpy(s.text, text, len);
+    s.text[len] = '\0';
     zf_sha256_mem(s.text, len, s.sha256);
-    if (!(s.path = zf_strdup(path)) || !(s.dir = zf_path_dir(path))) {
+    if (!(s.path = zf_strdup(path)) || !(s.dir = zf_strdup(dir))) {
         rc = ZF_ENOMEM;
         goto done;
     }
