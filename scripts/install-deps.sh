@@ -4,9 +4,9 @@
 set -euo pipefail
 
 # build: compiler, CMake, HDF5 (C), GSL, libpng, cairo, libyaml, OpenSSL (SHA-256), zlib, the font
-# tests: h5dump (hdf5-tools) and h5py to check the experiment file opens in both
+# tests: h5dump (hdf5-tools) and h5py to check the experiment file opens in both; chromium renders report.html
 packages=(gcc make cmake pkg-config libhdf5-dev hdf5-tools libgsl-dev libpng-dev libcairo2-dev
-          libyaml-dev libssl-dev zlib1g-dev fonts-dejavu-core python3 python3-h5py)
+          libyaml-dev libssl-dev zlib1g-dev fonts-dejavu-core python3 python3-h5py chromium)
 
 if ! command -v apt-get >/dev/null 2>&1 || ! command -v dpkg-query >/dev/null 2>&1; then
     echo "install-deps: not a Debian/Ubuntu system; install these packages (or your system's equivalents):"

@@ -35,6 +35,8 @@ static int num(FILE *fp, double v)
 {
     if (isnan(v))
         return fputs("<td class=na>NA</td>", fp) < 0;
+    if (fabs(v) >= 1e4 && fabs(v) < 1e12)
+        return fprintf(fp, "<td>%.0f</td>", v) < 0; /* 10180, not 1.018e+04 */
     return fprintf(fp, "<td>%.4g</td>", v) < 0;
 }
 
@@ -212,8 +214,11 @@ int zf_write_report(const zf_study *s, zf_experiment *e, const zf_outputs *o)
     /* parameters */
     bad |= fputs("<h2>Parameters</h2>\n<p>Metrics: <code>", fp) < 0;
     bad |= esc(fp, params ? params : "");
-    bad |= fprintf(fp, "</code></p>\n<p>Statistics: Welch t, Mann-Whitney U and Hedges' g (BCa bootstrap, %zu resamples, "
-                       "seed %lu) against the control; p adjusted with ", s->nboot, s->seed) < 0;
+    bad |= fprintf(fp, "</code></p>\n<p>Statistics against the control: mean and median difference, Cohen's d and "
+                       "Hedges' g with BCa bootstrap 95%% CIs (%zu resamples, seed %lu); Welch and Student t, "
+                       "Mann-Whitney U, permutation test; with more than two groups one-way and Welch ANOVA, "
+                       "Kruskal-Wallis, Tukey HSD, Dunnett and Dunn (docs/STATISTICS.md). p adjusted with ",
+                   s->nboot, s->seed) < 0;
     bad |= esc(fp, s->adjust);
     bad |= fputs(".</p>\n<details><summary>study file</summary><pre>", fp) < 0;
     bad |= esc(fp, s->text);
