@@ -14,7 +14,7 @@ void zf_usage_simulate(FILE *fp)
     zf_sim_opts d;
     zf_sim_opts_default(&d);
     fprintf(fp,
-            "Usage: zfstress simulate --out DIR [--per-group N] [--seconds S] [--fps F] [--seed K] [--groups LIST]\n\n"
+            "Usage: zfstress simulate --out DIR [--per-group N] [--seconds S] [--fps F] [--seed K] [--groups LIST] [--test TEST]\n\n"
             "Write a synthetic (not real) ketamine dose study in the generic CSV cohort layout:\n"
             "DIR/samples.csv, DIR/tracks/<subject>.csv (frame,time_s,x_mm,y_mm; side tank 200 x 150 mm,\n"
             "y = 0 at the floor) and DIR/study.yaml. The behaviour model is in docs/SIMULATION.md.\n\n"
@@ -26,8 +26,10 @@ void zf_usage_simulate(FILE *fp)
             "  -k, --seed K         random seed (default %lu)\n"
             "  -g, --groups LIST    comma-separated groups (default %s);\n"
             "                       control = 0 mg/L, ketN = N mg/L, ketamine = 20 mg/L\n"
+            "  -t, --test TEST      ntt (novel tank, side view), oft (open field, top view) or\n"
+            "                       ldt (light/dark, top view) (default %s)\n"
             "  -h, --help           this text\n",
-            d.per_group, d.seconds, d.fps, d.seed, d.groups);
+            d.per_group, d.seconds, d.fps, d.seed, d.groups, d.test == ZF_SIM_OFT ? "oft" : d.test == ZF_SIM_LDT ? "ldt" : "ntt");
 }
 
 static int number(const char *opt, const char *s, double lo, double *out)
@@ -47,6 +49,7 @@ int zf_cmd_simulate(int argc, char **argv)
         {"out", required_argument, NULL, 'o'}, {"per-group", required_argument, NULL, 'n'},
         {"seconds", required_argument, NULL, 's'}, {"fps", required_argument, NULL, 'f'},
         {"seed", required_argument, NULL, 'k'}, {"groups", required_argument, NULL, 'g'},
+        {"test", required_argument, NULL, 't'},
         {"help", no_argument, NULL, 'h'}, {"quiet", no_argument, NULL, 'q'}, {"verbose", no_argument, NULL, 'v'},
         {NULL, 0, NULL, 0},
     };
@@ -61,7 +64,7 @@ int zf_cmd_simulate(int argc, char **argv)
     zf_sim_opts_default(&o);
     optind = 1;
     opterr = 0;
-    while ((c = getopt_long(argc, argv, "o:n:s:f:k:g:hqv", longopts, NULL)) != -1) {
+    while ((c = getopt_long(argc, argv, "o:n:s:f:k:g:t:hqv", longopts, NULL)) != -1) {
         switch (c) {
         case 'o': out = optarg; break;
         case 'n':
@@ -87,6 +90,10 @@ int zf_cmd_simulate(int argc, char **argv)
             o.seed = (unsigned long)v;
             break;
         case 'g': o.groups = optarg; break;
+        case 't':
+            if ((o.test = zf_sim_test_parse(optarg)) < 0)
+                return zf_cli_usage_error("simulate", "--test: expected ntt, oft or ldt, got \"%s\"", optarg);
+            break;
         case 'h': zf_usage_simulate(stdout); return ZF_EXIT_OK;
         case 'q': zf_log_set_level(ZF_LOG_ERROR); break;
         case 'v': zf_log_set_level(zf_log_get_level() + 1); break;

@@ -55,6 +55,17 @@
  * tau too. The constants below hold these numbers; keep this comment and
  * docs/SIMULATION.md in step with them.
  *
+ * Top-view tests (opts->test) keep the walk, freezing, bursts and circling
+ * and replace the dive by the test's own preference, turning the heading
+ * towards a target direction phi with steer = k(t) sin(phi - th):
+ *   open field (300 x 300 mm): phi points at the nearest wall while the fish
+ *                is more than 15 mm from it (thigmotaxis), k = 1.5 rad/s;
+ *   light/dark (300 x 100 mm, dark half x < 150): phi points into the dark
+ *                half while the fish is in the light (scototaxis),
+ *                k = 2.0 rad/s; in the dark no steering.
+ * Anxiolysis weakens k exactly as it weakens the dive; freezing has no
+ * depth dependence there.
+ *
  * One gsl_rng_mt19937 seeded with opts->seed drives the whole study, in
  * group order then fish order, so a seed gives byte-identical files. Each
  * fish is written as it is simulated; memory does not grow with the cohort.
@@ -63,6 +74,27 @@
 #define ZF_PI 3.14159265358979323846
 #define TANK_W 200.0
 #define TANK_H 150.0
+#define OFT_W 300.0
+#define OFT_H 300.0
+#define OFT_K 1.5        /* rad/s: pull towards the nearest wall */
+#define OFT_BAND 15.0    /* mm: no pull inside this band along the wall */
+#define LDT_W 300.0
+#define LDT_H 100.0
+#define LDT_K 2.0        /* rad/s: pull into the dark half */
+
+/* Geometry of each test. */
+static const struct test_geom {
+    const char *name;
+    double w, h;
+} tests[] = {{"ntt", TANK_W, TANK_H}, {"oft", OFT_W, OFT_H}, {"ldt", LDT_W, LDT_H}};
+
+int zf_sim_test_parse(const char *name)
+{
+    for (int i = 0; i < (int)(sizeof tests / sizeof tests[0]); i++)
+        if (strcmp(tests[i].name, name) == 0)
+            return i;
+    return -1;
+}
 #define KETAMINE_DOSE 20.0  /* mg/L of a group named "ketamine" */
 #define MAX_FRAMES 1e9      /* per fish; far beyond any real recording */
 #define MAX_PER_GROUP 1000000u
@@ -78,6 +110,7 @@ void zf_sim_opts_default(zf_sim_opts *o)
     o->fps = 30.0;
     o->seed = 1;
     o->groups = default_groups;
+    o->test = ZF_SIM_NTT;
 }
 
 /* ---- dose effects ------------------------------------------------------ */
@@ -176,14 +209,33 @@ static int reflect(double *v, double hi)
 }
 
 /* Simulate one fish for n frames and write its rows to fp through buf. */
-static int fish_write(gsl_rng *r, const sim_fish *f, size_t n, double fps, FILE *fp,
+/* Heading the top-view tests pull towards at (x, y), and whether they pull there. */
+static int top_target(int test, double x, double y, double *phi)
+{
+    if (test == ZF_SIM_OFT) {
+        double d[4] = {x, OFT_W - x, y, OFT_H - y};
+        static const double dir[4] = {ZF_PI, 0.0, -0.5 * ZF_PI, 0.5 * ZF_PI};
+        int k = 0;
+        for (int i = 1; i < 4; i++)
+            if (d[i] < d[k])
+                k = i;
+        *phi = dir[k];
+        return d[k] > OFT_BAND;
+    }
+    *phi = ZF_PI; /* light/dark: the dark half is at x < LDT_W / 2 */
+    return x > 0.5 * LDT_W;
+}
+
+static int fish_write(gsl_rng *r, const sim_fish *f, size_t n, double fps, int test, FILE *fp,
                       char *buf, const char *path)
 {
     const double dt = 1.0 / fps;
     const double sqdt = sqrt(dt);
     const double vmin = SPEED_MIN * f->cruise;
-    double x = gsl_ran_flat(r, 20.0, TANK_W - 20.0);
-    double y = gsl_ran_flat(r, 5.0, 30.0);
+    const double W = tests[test].w, H = tests[test].h;
+    /* novel tank: dropped in near the floor; top views: anywhere in the arena */
+    double x = gsl_ran_flat(r, 20.0, W - 20.0);
+    double y = test == ZF_SIM_NTT ? gsl_ran_flat(r, 5.0, 30.0) : gsl_ran_flat(r, 10.0, H - 10.0);
     double th = gsl_ran_flat(r, -ZF_PI, ZF_PI);
     double v = f->cruise;
     size_t freeze_left = 0;  /* frames of the current freezing bout */
@@ -207,7 +259,8 @@ static int fish_write(gsl_rng *r, const sim_fish *f, size_t n, double fps, FILE 
                 x += burst_v * cos(th) * dt;
                 y += burst_v * sin(th) * dt;
             } else {
-                double p_freeze = f->freeze_rate * (1.3 - 0.6 * y / TANK_H) * (0.4 + 0.6 * hab) * dt;
+                double depth = test == ZF_SIM_NTT ? 1.3 - 0.6 * y / TANK_H : 1.0;
+                double p_freeze = f->freeze_rate * depth * (0.4 + 0.6 * hab) * dt;
                 double p_burst = f->burst_rate * dt;
                 double u = gsl_rng_uniform(r);
                 if (u < p_freeze) {
@@ -224,8 +277,11 @@ static int fish_write(gsl_rng *r, const sim_fish *f, size_t n, double fps, FILE 
                     x += burst_v * cos(th) * dt;
                     y += burst_v * sin(th) * dt;
                 } else {
-                    double k = f->dive * (HAB_FLOOR + (1.0 - HAB_FLOOR) * hab);
-                    double steer = -k * (0.5 + y / TANK_H) * cos(th);
+                    double k = f->dive * (HAB_FLOOR + (1.0 - HAB_FLOOR) * hab), steer = 0.0, phi;
+                    if (test == ZF_SIM_NTT)
+                        steer = -k * (0.5 + y / TANK_H) * cos(th);
+                    else if (top_target(test, x, y, &phi))
+                        steer = k / DIVE_RAD_S * (test == ZF_SIM_OFT ? OFT_K : LDT_K) * sin(phi - th);
                     th += (f->omega + steer) * dt + TURN_SD * sqdt * gsl_ran_gaussian(r, 1.0);
                     v += (f->cruise - v) * dt / SPEED_TAU_S +
                          SPEED_SD * f->cruise * sqrt(2.0 * dt / SPEED_TAU_S) * gsl_ran_gaussian(r, 1.0);
@@ -235,9 +291,9 @@ static int fish_write(gsl_rng *r, const sim_fish *f, size_t n, double fps, FILE 
                     y += v * sin(th) * dt;
                 }
             }
-            if (reflect(&x, TANK_W))
+            if (reflect(&x, W))
                 th = ZF_PI - th;
-            if (reflect(&y, TANK_H))
+            if (reflect(&y, H))
                 th = -th;
             th = remainder(th, 2.0 * ZF_PI);
         }
@@ -337,6 +393,8 @@ static int check_opts(const zf_sim_opts *o, const char *outdir)
     if (o->per_group < 1 || o->per_group > MAX_PER_GROUP)
         return zf_error(ZF_EINVAL, "fish per group must be between 1 and %u, got %zu",
                         MAX_PER_GROUP, o->per_group);
+    if (o->test < 0 || o->test >= (int)(sizeof tests / sizeof tests[0]))
+        return zf_error(ZF_EINVAL, "unknown test %d: expected ntt, oft or ldt", o->test);
     if (!(o->seconds > 0.0) || !isfinite(o->seconds))
         return zf_error(ZF_EINVAL, "trial length must be a positive number of seconds, got %g", o->seconds);
     if (!(o->fps > 0.0) || !isfinite(o->fps))
@@ -376,7 +434,7 @@ static int put(zf_outfile *f, const char *fmt, ...)
     return ZF_OK;
 }
 
-static int write_study_yaml(const char *path, double fps, const char *control)
+static int write_study_yaml(const char *path, double fps, const char *control, int test)
 {
     int rc = ZF_OK;
     zf_outfile f;
@@ -385,6 +443,47 @@ static int write_study_yaml(const char *path, double fps, const char *control)
     fmt_num(fpsbuf, fps);
     if ((rc = zf_file_open_atomic(path, &f)) != ZF_OK)
         goto done;
+    if (test == ZF_SIM_OFT)
+        rc = put(&f,
+                 "# Synthetic ketamine open-field study written by `zfstress simulate --test oft` (synthetic data, not real fish).\n"
+                 "samples: samples.csv\n"
+                 "format: csv\n"
+                 "columns: {time: time_s, x: x_mm, y: y_mm}\n"
+                 "units: mm\n"
+                 "y_axis: up\n"
+                 "fps: %s\n"
+                 "arena:\n"
+                 "  kind: top\n"
+                 "  width_mm: %g\n"
+                 "  height_mm: %g\n"
+                 "  shape: rect\n"
+                 "  zones:\n"
+                 "    - {name: centre, rect: [75, 75, 225, 225]}\n"
+                 "metrics: {wall_band_mm: 30, freeze_speed_mm_s: 5, freeze_min_s: 2, bin_s: 60}\n"
+                 "compare: {factor: group, control: %s}\n"
+                 "output: results\n",
+                 fpsbuf, OFT_W, OFT_H, control);
+    else if (test == ZF_SIM_LDT)
+        rc = put(&f,
+                 "# Synthetic ketamine light/dark study written by `zfstress simulate --test ldt` (synthetic data, not real fish).\n"
+                 "samples: samples.csv\n"
+                 "format: csv\n"
+                 "columns: {time: time_s, x: x_mm, y: y_mm}\n"
+                 "units: mm\n"
+                 "y_axis: up\n"
+                 "fps: %s\n"
+                 "arena:\n"
+                 "  kind: top\n"
+                 "  width_mm: %g\n"
+                 "  height_mm: %g\n"
+                 "  zones:\n"
+                 "    - {name: dark, rect: [0, 0, 150, 100]}\n"
+                 "    - {name: light, rect: [150, 0, 300, 100]}\n"
+                 "metrics: {freeze_speed_mm_s: 5, freeze_min_s: 2, bin_s: 60}\n"
+                 "compare: {factor: group, control: %s}\n"
+                 "output: results\n",
+                 fpsbuf, LDT_W, LDT_H, control);
+    else
     rc = put(&f,
              "# Synthetic ketamine dose study written by `zfstress simulate` (synthetic data, not real fish).\n"
              "samples: samples.csv\n"
@@ -491,7 +590,7 @@ int zf_simulate(const zf_sim_opts *o, const char *outdir)
             fish_draw(r, doses[g], &fish);
             if ((rc = zf_file_open_atomic(path, &track)) != ZF_OK)
                 goto done;
-            if ((rc = fish_write(r, &fish, nframes, o->fps, track.fp, buf, track.tmp)) != ZF_OK)
+            if ((rc = fish_write(r, &fish, nframes, o->fps, o->test, track.fp, buf, track.tmp)) != ZF_OK)
                 goto done;
             if ((rc = zf_file_commit(&track)) != ZF_OK)
                 goto done;
@@ -501,7 +600,7 @@ int zf_simulate(const zf_sim_opts *o, const char *outdir)
     }
     if ((rc = zf_file_commit(&samples)) != ZF_OK)
         goto done;
-    rc = write_study_yaml(yaml_path, o->fps, control);
+    rc = write_study_yaml(yaml_path, o->fps, control, o->test);
 
 done:
     zf_file_abort(&track);
