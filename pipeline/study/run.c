@@ -7,6 +7,7 @@
 
 #include "study/study_internal.h"
 
+#include <dirent.h>
 #include <math.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -209,13 +210,80 @@ done:
     return rc;
 }
 
+static int name_cmp(const void *a, const void *b) { return strcmp(*(char *const *)a, *(char *const *)b); }
+
+/* Add "name sha256" of every regular file of dir (sorted) to b; 0 when dir is unreadable. */
+static int digest_dir(sbuf *b, const char *dir)
+{
+    DIR *d = opendir(dir);
+    char **names = NULL, sha[65];
+    size_t n = 0, cap = 0;
+    int ok = d != NULL;
+    struct dirent *de;
+    while (ok && (de = readdir(d)) != NULL) {
+        if (de->d_name[0] == '.')
+            continue;
+        if (n == cap) {
+            cap = cap ? 2 * cap : 64;
+            char **nn = realloc(names, cap * sizeof *nn);
+            if (!nn) {
+                ok = 0;
+                break;
+            }
+            names = nn;
+        }
+        if (!(names[n] = zf_strdup(de->d_name))) {
+            ok = 0;
+            break;
+        }
+        n++;
+    }
+    if (ok && n)
+        qsort(names, n, sizeof *names, name_cmp);
+    for (size_t i = 0; ok && i < n; i++) {
+        char *p = zf_path_join(dir, names[i]);
+        ok = p && zf_sha256_file(p, sha) == ZF_OK;
+        if (ok)
+            sb_add(b, "%s %s\n", names[i], sha);
+        free(p);
+    }
+    for (size_t i = 0; i < n; i++)
+        free(names[i]);
+    free(names);
+    if (d)
+        closedir(d);
+    return ok;
+}
+
+/* One SHA-256 over every output but the experiment file and the log, so that a
+ * run interrupted between writing its tables and committing the experiment is
+ * seen as stale by the next run. Empty when an output is missing. */
+static void outputs_digest(const zf_outputs *o, char key[65])
+{
+    sbuf b = {0};
+    const char *files[] = {o->metrics_csv, o->binned_csv, o->stats_csv, o->report};
+    char sha[65];
+    int ok = 1;
+    key[0] = '\0';
+    for (size_t i = 0; ok && i < sizeof files / sizeof files[0]; i++) {
+        ok = zf_sha256_file(files[i], sha) == ZF_OK;
+        if (ok)
+            sb_add(&b, "%s\n", sha);
+    }
+    ok = ok && digest_dir(&b, o->figures) && digest_dir(&b, o->prism);
+    if (ok && !b.oom)
+        zf_sha256_mem(b.s, b.n, key);
+    zf_error_clear();
+    free(b.s);
+}
+
 int zf_run(const zf_study *s, const zf_outputs *o, const zf_run_opts *ro, const char *command)
 {
     int rc;
     zf_experiment *e = NULL, *old = NULL;
     FILE *log = NULL;
     char k_ing[65], k_met[65], k_sta[65], k_out[65];
-    char o_ing[65] = "", o_met[65] = "", o_sta[65] = "", o_out[65] = "";
+    char o_ing[65] = "", o_met[65] = "", o_sta[65] = "", o_out[65] = "", o_dig[65] = "", dig[65];
 
     if ((rc = zf_mkdir_p(o->dir)))
         return rc;
@@ -232,12 +300,18 @@ int zf_run(const zf_study *s, const zf_outputs *o, const zf_run_opts *ro, const 
         old_key(old, "key_metrics", o_met);
         old_key(old, "key_stats", o_sta);
         old_key(old, "key_outputs", o_out);
+        old_key(old, "outputs_sha256", o_dig);
         zf_experiment_close(old);
         old = NULL;
     }
     zf_error_clear();
     int need_ing = ro->force || !k_ing[0] || strcmp(k_ing, o_ing) != 0;
     int need_met = need_ing || strcmp(k_met, o_met) != 0 || !exists(o->metrics_csv) || !exists(o->binned_csv);
+    if (!need_met) {
+        /* tables or figures not the ones this experiment recorded (edited, or a run stopped before its commit) */
+        outputs_digest(o, dig);
+        need_met = !dig[0] || strcmp(dig, o_dig) != 0;
+    }
     int need_sta = need_met || strcmp(k_sta, o_sta) != 0 || !exists(o->stats_csv);
     int need_out = need_sta || strcmp(k_out, o_out) != 0 || !exists(o->figures) || !exists(o->prism) ||
                    !exists(o->report);
@@ -269,7 +343,10 @@ int zf_run(const zf_study *s, const zf_outputs *o, const zf_run_opts *ro, const 
     if ((rc = zf_stage_plot(s, e, o->figures)) || (rc = write_prism(s, e, o->prism)) ||
         (rc = zf_write_report(s, e, o)))
         goto done;
-    if ((rc = zf_experiment_set_text(e, "/provenance", "key_ingest", k_ing)) ||
+    /* the experiment is committed last and records what it was committed with */
+    outputs_digest(o, dig);
+    if ((rc = zf_experiment_set_text(e, "/provenance", "outputs_sha256", dig)) ||
+        (rc = zf_experiment_set_text(e, "/provenance", "key_ingest", k_ing)) ||
         (rc = zf_experiment_set_text(e, "/provenance", "key_metrics", k_met)) ||
         (rc = zf_experiment_set_text(e, "/provenance", "key_stats", k_sta)) ||
         (rc = zf_experiment_set_text(e, "/provenance", "key_outputs", k_out)))
