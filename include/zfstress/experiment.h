@@ -91,6 +91,29 @@ int zf_experiment_set_text(zf_experiment *e, const char *group, const char *key,
 /* Read a text attribute into a malloc'd string. */
 int zf_experiment_get_text(zf_experiment *e, const char *group, const char *key, char **value);
 
+/* What zf_experiment_verify found. */
+typedef struct zf_verify_summary {
+    size_t problems;     /* problems reported */
+    size_t datasets;     /* datasets read in full */
+    size_t checksummed;  /* of which carry a fletcher32 checksum (verified by the read) */
+    size_t subjects;     /* S, from /tracks/offset */
+    size_t samples;      /* N, rows of /tracks/time */
+} zf_verify_summary;
+
+/* Receives each problem, one line naming the dataset ("/tracks/position:
+ * rows 0..32767: checksum error: a stored chunk is damaged (...)"). */
+typedef void (*zf_verify_report)(void *ctx, const char *problem);
+
+/* Check the file at path against the schema (root attributes; /subjects,
+ * /tracks/time, /tracks/position, /tracks/offset present; offset starts at 0,
+ * never decreases and ends at N; subject columns, /tracks/source_* and
+ * /metrics of S rows; /binned of (S, B); /stats columns of one length) and read
+ * every dataset in full, so that each chunk's fletcher32 checksum is verified.
+ * Every problem goes to report (may be NULL). ZF_OK: none; ZF_ESCHEMA:
+ * problems (zf_errmsg: their count and the first), also when the file is not
+ * HDF5; ZF_EIO: it cannot be opened. summary (may be NULL) is filled in either case. */
+int zf_experiment_verify(const char *path, zf_verify_report report, void *ctx, zf_verify_summary *summary);
+
 #ifdef __cplusplus
 }
 #endif

@@ -84,10 +84,14 @@ typedef struct zf_plot_series {
 } zf_plot_series;
 void zf_plot_series_free(zf_plot_series *s); /* keeps the struct; NULL is a no-op */
 
-/* A zone of the arena shaded under trajectories and heatmaps (arena mm, y up). */
+/* A zone of the arena shaded under trajectories and outlined on heatmaps
+ * (arena mm, origin at the lower-left corner, y up). */
 typedef struct zf_plot_zone {
     const char *name;
-    double x0, y0, x1, y1;
+    int shape;          /* ZF_SHAPE_RECT: v = x0, y0, x1, y1; ZF_SHAPE_CIRCLE: cx, cy, r;
+                           ZF_SHAPE_POLYGON: nv x, y pairs */
+    size_t nv;          /* polygon vertices */
+    const double *v;
 } zf_plot_zone;
 
 /* Everything a figure may read, supplied by the caller: the plot stage reads
@@ -101,6 +105,7 @@ typedef struct zf_plot_source {
     const double *dose;           /* [nsubjects] dose per subject, or NULL (no dose-response) */
     const char *dose_label;       /* dose axis text with its unit: "ketamine (mg/L)" */
     zf_arena arena;
+    int arena_shape;              /* outline of a top-view arena: ZF_SHAPE_RECT or ZF_SHAPE_CIRCLE */
     const zf_plot_zone *zones;    /* [nzones] */
     size_t nzones;
     const zf_stat_table *stats;   /* the study's results, or NULL (no p values) */

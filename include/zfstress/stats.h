@@ -1,4 +1,4 @@
-/* stats.h: group comparisons (two-group tests, effect sizes with BCa CIs, k-group omnibus and post hoc tests), p-value corrections and the tidy results table. */
+/* stats.h: group comparisons (two-group tests, effect sizes with BCa CIs, k-group omnibus and post hoc tests), p-value corrections, the tidy results table, and the designs of Statistics II (factorial and split-plot ANOVA, dose-response fits, trend test, assumption checks). */
 #ifndef ZFSTRESS_STATS_H
 #define ZFSTRESS_STATS_H
 
@@ -191,6 +191,127 @@ typedef struct zf_boot_dist {
 int zf_bootstrap_effect(const double *x, size_t nx, const double *y, size_t ny, int effect,
                         size_t nboot, unsigned long seed, zf_boot_dist *out);
 void zf_boot_dist_free(zf_boot_dist *d); /* keeps the struct; NULL is a no-op */
+
+/* ---- Statistics II: designs beyond one factor (docs/STATISTICS.md) ----
+ * Every function below appends rows to t only when the whole analysis of the
+ * metric succeeded; degenerate data give NaN fields and a note, as above. */
+
+/* Assumption checks, reported beside the tests and never used to switch them. */
+/* Shapiro-Wilk W test of normality after Royston (1992, 1995; AS R94)
+ * (R: shapiro.test(x)): estimate = statistic = W, p. Needs 3 <= n <= 5000
+ * values (NaN dropped) that are not all equal. */
+int zf_test_shapiro_wilk(const double *x, size_t n, zf_test_result *r);
+/* Brown-Forsythe test of equal variances: one-way ANOVA of the absolute
+ * deviations from the group medians (R: car::leveneTest(v ~ g, center = median)):
+ * estimate = statistic = F, df = k-1, df2 = N-k. */
+int zf_test_brown_forsythe(const double *const *groups, const size_t *n, size_t k, zf_test_result *r);
+/* Jonckheere-Terpstra test for a trend over groups in the given order:
+ * estimate = statistic = J (pairs of groups i < j with x_i < x_j, ties
+ * counting 1/2), two-sided p: exact when there are no ties and N <= 100,
+ * otherwise the normal approximation with the tie-corrected variance. */
+int zf_test_jonckheere(const double *const *groups, const size_t *n, size_t k, zf_test_result *r);
+
+/* Shapiro-Wilk per level of group[] (contrast = the level; control first
+ * when present, then order of first appearance) and Brown-Forsythe across
+ * the levels (contrast "omnibus"): the checks beside zf_stats_compare. */
+int zf_stats_checks(zf_stat_table *t, const char *metric, const char *const *group,
+                    const double *value, size_t n, const zf_compare_opts *opts);
+
+/* Between-subjects factorial design on linear models (GSL least squares):
+ * nfactors (1 to ZF_MAX_FACTORS) factors named factor[], observation i at
+ * level levels[i * nfactors + f] of factor f (levels in order of first
+ * appearance), value[i] the response (NaN dropped). Rows:
+ *   anova_type2, anova_type3: one per term in R's order (A, B, A:B, ...);
+ *     estimate = statistic = F, df the term's, df2 the residual df. Type III
+ *     uses sum-to-zero contrasts (car::Anova(type = 3) with contr.sum); with
+ *     an empty cell it is not defined (NaN, note) while type II is the
+ *     model comparison car::Anova(type = 2) makes;
+ *   simple_effect: every factor within every combination of the others
+ *     ("A | B=b1"), F with the pooled error (emmeans::joint_tests);
+ *   emmeans: estimated marginal means of every margin ("A=a1", "A=a1:C=c2",
+ *     full cells "a1:b2") with 95% CIs, df = residual df;
+ *   pairwise_t: every pair of cells ("a2:b1 - a1:b1", later minus earlier in
+ *     R's cell order, first factor fastest) with the pooled SD, unadjusted
+ *     95% CI, p adjusted with opts->adjust across the pairs;
+ *   shapiro_wilk per cell and brown_forsythe across the cells (contrast = the
+ *     full term, "A:B"). */
+#define ZF_MAX_FACTORS 4
+int zf_stats_factorial(zf_stat_table *t, const char *metric, const char *const *factor, size_t nfactors,
+                       const char *const *levels, const double *value, size_t n, const zf_compare_opts *opts);
+
+/* Split-plot (mixed) ANOVA: group between subjects (factor named factor,
+ * group[i] of subject i; factor and group NULL for one group), within factor
+ * named within with k levels labelled wlabel[]; y[i * k + b] the value of
+ * subject i at level b. Subjects with a missing value are left out of the
+ * ANOVA (noted). Rows: mixed_anova for factor, within and factor:within
+ * (type II, as aov with Error strata and car::Anova on the multivariate
+ * model); mixed_anova_gg and mixed_anova_hf for the within terms (estimate =
+ * the Greenhouse-Geisser / Huynh-Feldt-Lecoutre epsilon, df and df2 scaled
+ * by min(1, epsilon), corrected p); mauchly (estimate = W); welch_t of every
+ * level against opts->control at every level of within ("ket - control |
+ * bin=60", opts->adjust across them); shapiro_wilk and brown_forsythe on the
+ * subject means. */
+int zf_stats_repeated(zf_stat_table *t, const char *metric, const char *factor, const char *within,
+                      const char *const *group, const double *y, size_t nsub,
+                      const char *const *wlabel, size_t k, const zf_compare_opts *opts);
+
+/* A log-logistic dose-response fit (drc's LL.4 / LL.3 parametrisation):
+ * f(x) = c + (d - c) / (1 + exp(b (ln x - ln e))), f(0) = d for b > 0 and c
+ * for b < 0 (dose 0 is the control plateau, never log 0); the 3-parameter
+ * model fixes c = 0. The 4-parameter fit is reported with c <= d (b < 0 for
+ * a rising curve). Standard errors from s^2 (J'J)^-1 (R: summary(nls(...))). */
+typedef struct zf_loglogistic {
+    size_t npar;                /* 4 or 3 */
+    double b, c, d, e;          /* slope, lower, upper, EC50 */
+    double se_b, se_c, se_d, se_log_e; /* se_c NaN for 3 parameters */
+    double ec50_low, ec50_high; /* exp(ln e -+ t(0.975, df) se_log_e) (delta method on ln EC50) */
+    double rss, rse, df;        /* residual sum of squares, residual SE, n - npar */
+    double lof_f, lof_df, lof_df2, lof_p; /* lack of fit against the dose means (NaN without replicates) */
+    char note[128];
+} zf_loglogistic;
+/* Fit dose[i] (>= 0), y[i] (pairs with a NaN dropped) with npar 4 or 3
+ * (gsl_multifit_nlinear, several starting points, the least residual sum of
+ * squares kept). A fit that cannot be made (too few doses, no convergence)
+ * gives NaN fields and a note; negative doses are ZF_EDATA. */
+int zf_fit_loglogistic(const double *dose, const double *y, size_t n, size_t npar, zf_loglogistic *fit);
+
+/* Dose-response of one metric: loglogistic4 and loglogistic3 rows (contrasts
+ * ec50, slope, lower (4 only), upper, residual_se, lack_of_fit), jonckheere
+ * over the doses in increasing order (contrast = dose_name), shapiro_wilk per
+ * dose and brown_forsythe across doses (contrast = dose_name). */
+int zf_stats_dose(zf_stat_table *t, const char *metric, const char *dose_name, const double *dose,
+                  const double *value, size_t n, const zf_compare_opts *opts);
+
+/* The family a correction runs over. ZF_FAMILY_METRIC (default): the
+ * contrasts of one procedure within one metric. ZF_FAMILY_STUDY: every p of a
+ * procedure across all metrics and contrasts of the table (tests of one, such
+ * as anova or anova_type2 terms, included; single-step post hoc tests,
+ * assumption checks and fits excluded), conditional rows ("... | bin=60")
+ * a family apart. */
+enum { ZF_FAMILY_METRIC = 0, ZF_FAMILY_STUDY = 1 };
+const char *zf_family_name(int family); /* "metric", "study"; "unknown" */
+int zf_family_parse(const char *name);  /* -1 when unknown */
+/* Re-adjust t with method over the study-wide families (ZF_FAMILY_STUDY). */
+int zf_stat_table_adjust_study(zf_stat_table *t, int method);
+
+/* A design read from a tidy CSV ('zfstress stats --table'). */
+enum { ZF_DESIGN_GROUPS, ZF_DESIGN_FACTORIAL, ZF_DESIGN_REPEATED, ZF_DESIGN_DOSE };
+typedef struct zf_design {
+    int kind;                   /* ZF_DESIGN_* */
+    const char *const *factors; /* GROUPS: 1; FACTORIAL: 1 to ZF_MAX_FACTORS; REPEATED: 0 or 1 */
+    size_t nfactors;
+    const char *within;         /* REPEATED: column of the within-subject factor; "bin" falls back
+                                   to bin_start_s (binned.csv) when there is no column bin */
+    const char *subject;        /* REPEATED: column naming the subject (one row per subject and level) */
+    const char *dose;           /* DOSE: numeric dose column */
+    int checks;                 /* GROUPS: also zf_stats_checks (the other designs always check) */
+} zf_design;
+/* Run design d on every metric column of the tidy CSV at path (metrics, or
+ * every numeric column except the design's columns and an id column named
+ * subject or id; for REPEATED also except columns constant within every
+ * subject). Errors name file, line and column as zf_stats_compare_csv. */
+int zf_stats_design_csv(zf_stat_table *t, const char *path, const zf_design *d,
+                        const char *const *metrics, size_t nmetrics, const zf_compare_opts *opts);
 
 #ifdef __cplusplus
 }

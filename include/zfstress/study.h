@@ -40,6 +40,11 @@ typedef struct zf_study {
     char *adjust;        /* compare.adjust, "holm" */
     size_t nboot;        /* compare.bootstrap, 5000 */
     unsigned long seed;  /* compare.seed */
+    char **factors;      /* compare.factors: between-subject factorial on /metrics (sample-sheet columns); NULL/0: none */
+    size_t nfactors;
+    char *repeated;      /* compare.repeated: "bin" (or "bin_start_s"): compare.factor x time bin split-plot on /binned; NULL: none */
+    char *dose;          /* compare.dose: numeric sample-sheet column of a dose-response design; NULL: none */
+    int family;          /* compare.family: 0 metric (default), 1 study (ZF_FAMILY_* of stats.h) */
     char *output;        /* resolved output directory */
     /* plot: and figures: (what 'zfstress plot' draws; see zf_study_figure) */
     char *plot_font;     /* plot.font; NULL: DejaVu Sans */

@@ -48,6 +48,7 @@ ZF_DECLARE_COMMAND(info);
 ZF_DECLARE_COMMAND(formats);
 ZF_DECLARE_COMMAND(check);
 ZF_DECLARE_COMMAND(reproduce);
+ZF_DECLARE_COMMAND(verify);
 
 /* 'zfstress stats STUDY.yaml': the study form of the stats command (cmd_stages.c);
  * cmd_stats.c adds the tidy-table form and dispatches. */

@@ -18,6 +18,7 @@ static const zf_command commands[] = {
     {"plot", zf_cmd_plot, zf_usage_plot, "draw one box + swarm figure per endpoint"},
     {"info", zf_cmd_info, zf_usage_info, "summarise an experiment file: subjects, samples, duration, groups"},
     {"reproduce", zf_cmd_reproduce, zf_usage_reproduce, "rerun an analysis from an experiment file's provenance and compare"},
+    {"verify", zf_cmd_verify, zf_usage_verify, "check an experiment file: schema, shapes and every checksum"},
     {"formats", zf_cmd_formats, zf_usage_formats, "list the track-file readers and what each needs from the study"},
     {"simulate", zf_cmd_simulate, zf_usage_simulate, "write a synthetic ketamine dose study (generic CSV layout)"},
 };

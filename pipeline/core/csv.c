@@ -1,24 +1,42 @@
-/* csv.c: streaming delimited-text tokenizer (BOM, CRLF, quotes, delimiter detection), number parsing and the string table. */
+/* csv.c: block-buffered delimited-text tokenizer (BOM, CRLF, quotes, delimiter detection), exact fast number parsing and the string table. */
 #include "zfstress/core.h"
 #include "zfstress/table.h"
 
 #include <errno.h>
+#include <fcntl.h>
+#include <float.h>
 #include <iconv.h>
 #include <math.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/types.h>
+#include <unistd.h>
+
+/* The tokenizer reads the file in large blocks into one buffer and splits
+ * lines in place: a line without quotes (nearly every line of a track file)
+ * has its delimiters overwritten with NULs and its fields point into the
+ * buffer, so reading costs no allocation and no copy. Lines with quotes take
+ * the general path, which copies unquoted text into c->buf. */
+#define CSV_BLOCK ((size_t)1 << 20)
 
 struct zf_csv {
-    FILE *fp;
-    char *mem;       /* transcoded UTF-8 text when the file was UTF-16 */
+    int fd;          /* -1 when the text is in memory (transcoded UTF-16) */
     char *path;
     char delim;
-    char *line;      /* raw line buffer (getline) */
+    char *data;      /* read buffer, or the transcoded text */
+    size_t cap;      /* bytes allocated for data */
+    size_t pos, end; /* unread text is data[pos .. end) */
+    int eof;
+    int rerr;        /* errno of a read error not yet reported */
+    char *line;      /* the general path: the current logical line */
     size_t line_cap;
-    char *buf;       /* unquoted field text, NUL separated */
+    char *buf;       /* the general path: unquoted field text, NUL separated */
     size_t buf_cap;
-    size_t *start;   /* offsets of fields in buf */
+    size_t *start;   /* the general path: offsets of fields in buf */
+    size_t start_cap;
+    char **fld;      /* fields of the current row */
     size_t nfield, field_cap;
     size_t lineno, next_lineno;
     size_t bytes;
@@ -61,19 +79,107 @@ static char detect_delim(const char *line)
     return ',';
 }
 
-/* UTF-16 text (EthoVision's "Unicode" export) is transcoded to UTF-8 in memory
- * with iconv and then read like any other file. */
-static int open_utf16(const char *path, FILE *fp, int big_endian, char **mem, FILE **out)
+/* read(2) until len bytes or end of file; -1 with errno on error. */
+static ssize_t read_full(int fd, char *dst, size_t len)
+{
+    size_t got = 0;
+    while (got < len) {
+        ssize_t r = read(fd, dst + got, len - got);
+        if (r < 0) {
+            if (errno == EINTR)
+                continue;
+            return -1;
+        }
+        if (r == 0)
+            break;
+        got += (size_t)r;
+    }
+    return (ssize_t)got;
+}
+
+/* Read more of the file: keep data[pos .. end) (moved to the front), grow
+ * the buffer when it is full, and read a block after it. */
+static int refill(zf_csv *c)
+{
+    if (c->eof)
+        return ZF_OK;
+    if (c->pos > 0) {
+        memmove(c->data, c->data + c->pos, c->end - c->pos);
+        c->end -= c->pos;
+        c->pos = 0;
+    }
+    /* room for a block (more for a long line) and the NUL that ends the last line */
+    if (c->cap - c->end <= CSV_BLOCK / 2) {
+        size_t cap = c->end + CSV_BLOCK + 1 > 2 * c->cap ? c->end + CSV_BLOCK + 1 : 2 * c->cap;
+        char *p = realloc(c->data, cap);
+        if (!p)
+            return zf_error(ZF_ENOMEM, "out of memory");
+        c->data = p;
+        c->cap = cap;
+    }
+    ssize_t r = read_full(c->fd, c->data + c->end, c->cap - c->end - 1);
+    if (r < 0) {
+        c->rerr = errno ? errno : EIO;
+        c->eof = 1;
+        return zf_error(ZF_EIO, "'%s': read error: %s", c->path, strerror(c->rerr));
+    }
+    if (r == 0)
+        c->eof = 1;
+    c->end += (size_t)r;
+    return ZF_OK;
+}
+
+/* The next physical line, without its line end (every trailing CR and LF
+ * removed) and NUL-terminated in place: 1 with *line and *len set, 0 at the
+ * end of the file, <0 on error. The line stays valid until the next call. */
+static int get_line(zf_csv *c, char **line, size_t *len)
+{
+    size_t scan = c->pos;
+    char *nl;
+    for (;;) {
+        nl = memchr(c->data + scan, '\n', c->end - scan);
+        if (nl || c->eof)
+            break;
+        size_t keep = c->end - c->pos;
+        int rc = refill(c);
+        if (rc)
+            return rc;
+        scan = keep;
+    }
+    if (c->rerr && c->pos == c->end)
+        return zf_error(ZF_EIO, "'%s': read error: %s", c->path, strerror(c->rerr));
+    if (!nl && c->pos == c->end)
+        return 0;
+    char *s = c->data + c->pos;
+    size_t n = nl ? (size_t)(nl - s) : c->end - c->pos;
+    c->pos += n + (nl ? 1 : 0);
+    c->bytes += n + (nl ? 1 : 0);
+    while (n > 0 && (s[n - 1] == '\r' || s[n - 1] == '\n'))
+        n--;
+    s[n] = '\0'; /* on the '\n', a CR, or the spare byte after the last line */
+    *line = s;
+    *len = n;
+    return 1;
+}
+
+/* UTF-16 text (EthoVision's "Unicode" export) is transcoded to UTF-8 in
+ * memory with iconv and then read like any other file. */
+static int open_utf16(zf_csv *c, int big_endian)
 {
     int rc = ZF_OK;
     char *in = NULL, *buf = NULL;
     size_t n = 0, cap = 1 << 16;
     iconv_t cd = (iconv_t)-1;
+    const char *path = c->path;
     if (!(in = malloc(cap)))
         return zf_error(ZF_ENOMEM, "out of memory");
     for (;;) {
-        size_t got = fread(in + n, 1, cap - n, fp);
-        n += got;
+        ssize_t got = read_full(c->fd, in + n, cap - n);
+        if (got < 0) {
+            rc = zf_error(ZF_EIO, "'%s': read error", path);
+            goto done;
+        }
+        n += (size_t)got;
         if (n < cap)
             break;
         char *bigger = realloc(in, cap * 2);
@@ -84,16 +190,12 @@ static int open_utf16(const char *path, FILE *fp, int big_endian, char **mem, FI
         in = bigger;
         cap *= 2;
     }
-    if (ferror(fp)) {
-        rc = zf_error(ZF_EIO, "'%s': read error", path);
-        goto done;
-    }
     if (n % 2) {
         rc = zf_error(ZF_EPARSE, "'%s': UTF-16 text with an odd number of bytes (%zu): the file is truncated", path, n);
         goto done;
     }
     size_t outcap = n * 2 + 16, inleft = n - 2, outleft = outcap;
-    if (!(buf = malloc(outcap))) {
+    if (!(buf = malloc(outcap + 1))) {
         rc = zf_error(ZF_ENOMEM, "out of memory");
         goto done;
     }
@@ -109,19 +211,15 @@ static int open_utf16(const char *path, FILE *fp, int big_endian, char **mem, FI
     }
     size_t len = outcap - outleft;
     if (len == 0) {
-        free(buf);
-        buf = NULL;
         rc = zf_error(ZF_EPARSE, "'%s': empty UTF-16 file", path);
         goto done;
     }
-    FILE *m = fmemopen(buf, len, "rb");
-    if (!m) {
-        rc = zf_error(ZF_ENOMEM, "'%s': cannot open transcoded text: %s", path, strerror(errno));
-        goto done;
-    }
-    *mem = buf;
+    c->data = buf;
+    c->cap = outcap + 1;
+    c->pos = 0;
+    c->end = len;
+    c->eof = 1;
     buf = NULL;
-    *out = m;
 done:
     if (cd != (iconv_t)-1)
         iconv_close(cd);
@@ -132,101 +230,95 @@ done:
 
 int zf_csv_open(const char *path, char delim, zf_csv **out)
 {
+    int rc = ZF_OK;
     zf_csv *c = calloc(1, sizeof *c);
     if (!c)
         return zf_error(ZF_ENOMEM, "out of memory");
-    c->fp = fopen(path, "rb");
-    if (!c->fp) {
-        int rc = zf_error(ZF_EIO, "'%s': cannot open: %s", path, strerror(errno));
-        free(c);
-        return rc;
+    c->fd = open(path, O_RDONLY | O_CLOEXEC);
+    if (c->fd < 0) {
+        rc = zf_error(ZF_EIO, "'%s': cannot open: %s", path, strerror(errno));
+        goto done;
     }
-    {
-        unsigned char bom[2] = {0, 0};
-        size_t got = fread(bom, 1, 2, c->fp);
-        int le = got == 2 && bom[0] == 0xFF && bom[1] == 0xFE, be = got == 2 && bom[0] == 0xFE && bom[1] == 0xFF;
-        if (le || be) {
-            FILE *m = NULL;
-            rewind(c->fp);
-            int rc = open_utf16(path, c->fp, be, &c->mem, &m);
-            fclose(c->fp);
-            c->fp = m;
-            if (rc) {
-                free(c);
-                return rc;
-            }
-        } else {
-            rewind(c->fp);
-        }
-    }
-    c->path = zf_strdup(path);
-    if (!c->path) {
-        fclose(c->fp);
-        free(c);
-        return ZF_ENOMEM;
+    if (!(c->path = zf_strdup(path))) {
+        rc = ZF_ENOMEM;
+        goto done;
     }
     c->delim = delim;
     c->first = 1;
     c->next_lineno = 1;
-    *out = c;
-    return ZF_OK;
-}
-
-/* Read one physical line (without the line end) into c->line; returns length,
- * or -1 at EOF. */
-static ssize_t read_line(zf_csv *c)
-{
-    ssize_t n = getline(&c->line, &c->line_cap, c->fp);
-    if (n < 0)
-        return -1;
-    c->bytes += (size_t)n;
-    while (n > 0 && (c->line[n - 1] == '\n' || c->line[n - 1] == '\r'))
-        c->line[--n] = '\0';
-    return n;
-}
-
-int zf_csv_next(zf_csv *c, size_t *nfields)
-{
-    ssize_t n;
-    for (;;) {
-        errno = 0;
-        n = read_line(c);
-        if (n < 0) {
-            if (ferror(c->fp))
-                return zf_error(ZF_EIO, "'%s': read error: %s", c->path, strerror(errno));
-            return 0;
-        }
-        c->lineno = c->next_lineno++;
-        if (c->first) {
-            c->first = 0;
-            if (n >= 3 && (unsigned char)c->line[0] == 0xEF && (unsigned char)c->line[1] == 0xBB &&
-                (unsigned char)c->line[2] == 0xBF) {
-                memmove(c->line, c->line + 3, (size_t)n - 2);
-                n -= 3;
-            }
-        }
-        size_t blank = 1;
-        for (ssize_t i = 0; i < n; i++)
-            if (c->line[i] != ' ' && c->line[i] != '\t' && c->line[i] != ',' && c->line[i] != ';') {
-                blank = 0;
-                break;
-            }
-        if (!blank)
-            break;
+    /* the first block tells UTF-16 (a byte-order mark) from 8-bit text; a
+     * read error is reported by the first zf_csv_next, as a stream would */
+    if ((rc = refill(c)) != ZF_OK) {
+        if (rc == ZF_ENOMEM)
+            goto done;
+        rc = ZF_OK;
+        zf_error_clear();
     }
-    if (!c->delim)
-        c->delim = detect_delim(c->line);
+    if (c->end >= 2 && (((unsigned char)c->data[0] == 0xFF && (unsigned char)c->data[1] == 0xFE) ||
+                        ((unsigned char)c->data[0] == 0xFE && (unsigned char)c->data[1] == 0xFF))) {
+        int be = (unsigned char)c->data[0] == 0xFE;
+        if (lseek(c->fd, 0, SEEK_SET) != 0) {
+            rc = zf_error(ZF_EIO, "'%s': read error", path);
+            goto done;
+        }
+        free(c->data);
+        c->data = NULL;
+        c->cap = c->pos = c->end = 0;
+        rc = open_utf16(c, be);
+        close(c->fd);
+        c->fd = -1;
+        if (rc)
+            goto done;
+    }
+    *out = c;
+    c = NULL;
+done:
+    zf_csv_close(c);
+    return rc;
+}
 
-    /* Split into fields; a quoted field may continue on following lines. */
-    size_t need = (size_t)n + 2;
-    if (grow((void **)&c->buf, &c->buf_cap, need, 1))
+/* Split a line without quotes in place: each delimiter becomes a NUL, blanks
+ * around fields are dropped (unless the delimiter is a blank). */
+static int split_plain(zf_csv *c, char *s)
+{
+    const char d = c->delim;
+    const int trim = d != ' ';
+    c->nfield = 0;
+    for (;;) {
+        if (c->nfield == c->field_cap && grow((void **)&c->fld, &c->field_cap, c->nfield + 1, sizeof *c->fld))
+            return ZF_ENOMEM;
+        if (trim)
+            while (*s == ' ')
+                s++;
+        char *f = s;
+        while (*s && *s != d)
+            s++;
+        char *e = s;
+        int more = *s == d;
+        if (trim)
+            while (e > f && e[-1] == ' ')
+                e--;
+        *e = '\0';
+        c->fld[c->nfield++] = f;
+        if (!more)
+            return ZF_OK;
+        s++;
+    }
+}
+
+/* The general path (a quote on the line): fields unquoted into c->buf; a
+ * quoted field may continue on the following physical lines. */
+static int split_quoted(zf_csv *c, const char *text, size_t n)
+{
+    if (grow((void **)&c->line, &c->line_cap, n + 1, 1) || grow((void **)&c->buf, &c->buf_cap, n + 2, 1))
         return ZF_ENOMEM;
+    memcpy(c->line, text, n + 1);
     c->nfield = 0;
     size_t o = 0;
     const char *s = c->line;
     int done = 0;
     while (!done) {
-        if (grow((void **)&c->start, &c->field_cap, c->nfield + 1, sizeof(size_t)))
+        if (grow((void **)&c->start, &c->start_cap, c->nfield + 1, sizeof(size_t)))
             return ZF_ENOMEM;
         c->start[c->nfield++] = o;
         while (*s == ' ' && c->delim != ' ')
@@ -237,32 +329,19 @@ int zf_csv_next(zf_csv *c, size_t *nfields)
                 if (*s == '\0') {
                     /* embedded line end: append the next physical line */
                     size_t off = (size_t)(s - c->line);
-                    char *save = zf_strdup(c->line);
-                    if (!save)
-                        return ZF_ENOMEM;
-                    ssize_t m = read_line(c);
-                    if (m < 0) {
-                        free(save);
+                    char *next = NULL;
+                    size_t m = 0;
+                    int r = get_line(c, &next, &m);
+                    if (r < 0)
+                        return r;
+                    if (r == 0)
                         return zf_error(ZF_EPARSE, "'%s':%zu: unterminated quoted field", c->path, c->lineno);
-                    }
                     c->next_lineno++;
-                    size_t total = off + 1 + (size_t)m + 1;
-                    char *joined = malloc(total);
-                    if (!joined || grow((void **)&c->buf, &c->buf_cap, o + total + 2, 1)) {
-                        free(save);
-                        free(joined);
+                    size_t total = off + 1 + m + 1;
+                    if (grow((void **)&c->line, &c->line_cap, total, 1) || grow((void **)&c->buf, &c->buf_cap, o + total + 2, 1))
                         return zf_error(ZF_ENOMEM, "out of memory");
-                    }
-                    memcpy(joined, save, off);
-                    joined[off] = '\n';
-                    memcpy(joined + off + 1, c->line, (size_t)m + 1);
-                    free(save);
-                    if (grow((void **)&c->line, &c->line_cap, total, 1)) {
-                        free(joined);
-                        return ZF_ENOMEM;
-                    }
-                    memcpy(c->line, joined, total);
-                    free(joined);
+                    c->line[off] = '\n';
+                    memcpy(c->line + off + 1, next, m + 1);
                     s = c->line + off;
                     c->buf[o++] = *s++;
                     continue;
@@ -294,13 +373,50 @@ int zf_csv_next(zf_csv *c, size_t *nfields)
         else
             done = 1;
     }
+    if (grow((void **)&c->fld, &c->field_cap, c->nfield, sizeof *c->fld))
+        return ZF_ENOMEM;
+    for (size_t i = 0; i < c->nfield; i++)
+        c->fld[i] = c->buf + c->start[i];
+    return ZF_OK;
+}
+
+int zf_csv_next(zf_csv *c, size_t *nfields)
+{
+    char *s = NULL;
+    size_t n = 0;
+    int rc;
+    for (;;) {
+        if ((rc = get_line(c, &s, &n)) <= 0)
+            return rc;
+        c->lineno = c->next_lineno++;
+        if (c->first) {
+            c->first = 0;
+            if (n >= 3 && (unsigned char)s[0] == 0xEF && (unsigned char)s[1] == 0xBB && (unsigned char)s[2] == 0xBF) {
+                s += 3;
+                n -= 3;
+            }
+        }
+        size_t blank = 1;
+        for (size_t i = 0; i < n; i++)
+            if (s[i] != ' ' && s[i] != '\t' && s[i] != ',' && s[i] != ';') {
+                blank = 0;
+                break;
+            }
+        if (!blank)
+            break;
+    }
+    if (!c->delim)
+        c->delim = detect_delim(s);
+    rc = memchr(s, '"', n) ? split_quoted(c, s, n) : split_plain(c, s);
+    if (rc)
+        return rc;
     *nfields = c->nfield;
     return 1;
 }
 
 const char *zf_csv_field(const zf_csv *c, size_t i)
 {
-    return i < c->nfield ? c->buf + c->start[i] : NULL;
+    return i < c->nfield ? c->fld[i] : NULL;
 }
 
 size_t zf_csv_line(const zf_csv *c) { return c->lineno; }
@@ -312,13 +428,14 @@ void zf_csv_close(zf_csv *c)
 {
     if (!c)
         return;
-    if (c->fp)
-        fclose(c->fp);
-    free(c->mem);
+    if (c->fd >= 0)
+        close(c->fd);
+    free(c->data);
     free(c->path);
     free(c->line);
     free(c->buf);
     free(c->start);
+    free(c->fld);
     free(c);
 }
 
@@ -336,7 +453,9 @@ static int eq_nocase(const char *a, const char *b)
     return *a == *b;
 }
 
-int zf_parse_number(const char *s, double *out)
+/* The general number parser: blanks trimmed, the missing-value words,
+ * decimal notation only, strtod for the value. */
+static int parse_number_strtod(const char *s, double *out)
 {
     while (*s == ' ' || *s == '\t')
         s++;
@@ -373,6 +492,80 @@ int zf_parse_number(const char *s, double *out)
         return ZF_NUM_BAD; /* overflow: 1e400 is not a position */
     *out = v;
     return ZF_NUM_OK;
+}
+
+/* Powers of ten that are exact doubles: 10^k = 2^k * 5^k with 5^k < 2^53 for k <= 22. */
+static const double exact_pow10[23] = {1e0,  1e1,  1e2,  1e3,  1e4,  1e5,  1e6,  1e7,  1e8,  1e9,  1e10, 1e11,
+                                       1e12, 1e13, 1e14, 1e15, 1e16, 1e17, 1e18, 1e19, 1e20, 1e21, 1e22};
+
+/* Most cells are short decimals ("134.202", "-0.5", "1e-3"). Their digits
+ * form an integer w <= 2^53 and a power of ten 10^e with |e| <= 22; both are
+ * exact doubles, so one IEEE multiplication or division rounds w * 10^e
+ * correctly, which is the value strtod returns (Clinger 1990). Anything else
+ * (more digits, larger exponents, words, malformed text) takes the general
+ * path, so the result is strtod's for every input. */
+int zf_parse_number(const char *s, double *out)
+{
+#if FLT_EVAL_METHOD != 0
+    return parse_number_strtod(s, out); /* extended-precision arithmetic would round twice */
+#else
+    const char *p = s, *begin;
+    uint64_t w = 0;
+    int neg = 0, digits = 0, sig = 0, frac = 0;
+    while (*p == ' ' || *p == '\t')
+        p++;
+    begin = p;
+    if (*p == '-' || *p == '+')
+        neg = *p++ == '-';
+    for (; *p >= '0' && *p <= '9'; p++, digits++) {
+        if (digits >= 64)
+            goto general; /* too long for a cell: the general path says so */
+        if (w == 0 && *p == '0')
+            continue; /* leading zeros are not significant */
+        if (++sig > 19)
+            goto general;
+        w = w * 10 + (uint64_t)(*p - '0');
+    }
+    if (*p == '.') {
+        for (p++; *p >= '0' && *p <= '9'; p++, digits++, frac++) {
+            if (digits >= 64)
+                goto general;
+            if (w == 0 && *p == '0')
+                continue;
+            if (++sig > 19)
+                goto general;
+            w = w * 10 + (uint64_t)(*p - '0');
+        }
+    }
+    if (digits == 0)
+        goto general;
+    int e = -frac;
+    if (*p == 'e' || *p == 'E') {
+        int eneg = 0, ed = 0, ev = 0;
+        p++;
+        if (*p == '-' || *p == '+')
+            eneg = *p++ == '-';
+        for (; *p >= '0' && *p <= '9'; p++, ed++) {
+            if (ev > 10000)
+                goto general;
+            ev = ev * 10 + (*p - '0');
+        }
+        if (ed == 0)
+            goto general;
+        e += eneg ? -ev : ev;
+    }
+    const char *stop = p;
+    while (*p == ' ' || *p == '\t')
+        p++;
+    if (*p != '\0' || stop - begin >= 64 || w > ((uint64_t)1 << 53) || e < -22 || e > 22)
+        goto general;
+    double v = (double)w;
+    v = e < 0 ? v / exact_pow10[-e] : v * exact_pow10[e];
+    *out = neg ? -v : v;
+    return ZF_NUM_OK;
+general:
+    return parse_number_strtod(s, out);
+#endif
 }
 
 void zf_table_free(zf_table *t)

@@ -113,6 +113,10 @@ void zf_progress_end(zf_progress *p)
 
 void zf_init(void)
 {
+    /* No HDF5 clean-up at exit: every file is closed explicitly, and a file whose close
+     * failed (disk full) would be flushed again by that clean-up, which crashes HDF5 1.10.
+     * Must come before any other HDF5 call. */
+    H5dont_atexit();
     gsl_set_error_handler_off();
     H5Eset_auto2(H5E_DEFAULT, NULL, NULL);
 }

@@ -127,7 +127,7 @@ int zf_sha256_file(const char *path, char out_hex[65])
     while ((got = fread(buf, 1, 1 << 16, fp)) > 0)
         EVP_DigestUpdate(ctx, buf, got);
     if (ferror(fp)) {
-        rc = zf_error(ZF_EIO, "'%s': read error", path);
+        rc = zf_error(ZF_EIO, "'%s': cannot read: %s", path, strerror(errno));
         goto done;
     }
     EVP_DigestFinal_ex(ctx, md, &mdlen);

@@ -135,11 +135,11 @@ int zf_format_detect(const char *path, const zf_format **out)
         return rc;
     }
     size_t n = fread(head, 1, HEAD_BYTES, fp);
-    int err = ferror(fp);
+    int err = ferror(fp) ? errno : 0;
     fclose(fp);
     if (err) {
         free(head);
-        return zf_error(ZF_EIO, "'%s': read error", path);
+        return zf_error(ZF_EIO, "'%s': cannot read: %s", path, strerror(err));
     }
     head[n] = '\0';
     int best = 0;

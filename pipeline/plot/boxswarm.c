@@ -319,8 +319,9 @@ static int swarms(bs_layout *L, double r, int *fits)
     return ZF_OK;
 }
 
-/* Everything the drawing needs, measured with cr (already scaled to mm). */
-static int layout_build(cairo_t *cr, const zf_box_figure *fig, bs_layout *L)
+/* Everything the drawing needs, measured with cr (already scaled to mm);
+ * squeezed adds to the caption that the points were drawn smaller. */
+static int layout_pass(cairo_t *cr, const zf_box_figure *fig, bs_layout *L, int squeezed)
 {
     int rc = ZF_OK;
     memset(L, 0, sizeof *L);
@@ -352,10 +353,11 @@ static int layout_build(cairo_t *cr, const zf_box_figure *fig, bs_layout *L)
 
     /* caption, bottom up */
     const char *pl = fig->p_label && fig->p_label[0] ? fig->p_label : NULL;
-    size_t clen = strlen(CAPTION_BASE) + (pl ? strlen(pl) + 2 : 0) + 1;
+    const char *sq = squeezed ? "; crowded swarms: points drawn smaller" : "";
+    size_t clen = strlen(CAPTION_BASE) + strlen(sq) + (pl ? strlen(pl) + 2 : 0) + 1;
     if (!(L->caption = malloc(clen)))
         return zf_error(ZF_ENOMEM, "out of memory");
-    snprintf(L->caption, clen, "%s%s%s", CAPTION_BASE, pl ? "; " : "", pl ? pl : "");
+    snprintf(L->caption, clen, "%s%s%s%s", CAPTION_BASE, sq, pl ? "; " : "", pl ? pl : "");
     zf_canvas_font(cr, CAPTION_PT, 0);
     wrap_caption(cr, L, L->W - 2.0 * MARGIN);
     L->cap_lh = zf_canvas_font_height(cr);
@@ -431,6 +433,17 @@ static int layout_build(cairo_t *cr, const zf_box_figure *fig, bs_layout *L)
         zf_log(ZF_LOG_WARN, "figure '%s': swarms wider than the boxes even at %.2f mm points",
                fig->title ? fig->title : "", r);
     return ZF_OK;
+}
+
+static int layout_build(cairo_t *cr, const zf_box_figure *fig, bs_layout *L)
+{
+    int rc = layout_pass(cr, fig, L, 0);
+    if (rc == ZF_OK && L->r < POINT_R) {
+        /* the caption says the swarm had to squeeze: lay out around it */
+        layout_free(L);
+        rc = layout_pass(cr, fig, L, 1);
+    }
+    return rc;
 }
 
 static void draw_group(cairo_t *cr, const zf_box_figure *fig, const bs_layout *L, size_t i)

@@ -15,10 +15,11 @@
 #define TANK_LW_PT 0.4
 #define TANK_INK 0x555555u
 #define NBUCKET 64       /* colour steps along a path */
-#define MIN_STEP 0.03    /* mm: shorter steps are merged into the next */
+#define PATH_TOL 0.03    /* mm: a path may leave its track by this much (a third of a 300-dpi pixel) */
 #define MAX_SPEED_SAMPLES 200000
 
-static const uint32_t zone_rgb[2] = {0xDCEAF4u, 0xF1EBDDu}; /* top zone, bottom zone */
+/* light tints, one per zone in turn (the side view's top zone gets the first) */
+static const uint32_t zone_rgb[4] = {0xDCEAF4u, 0xF1EBDDu, 0xE2F0DEu, 0xF2E2EBu};
 
 typedef struct arena_box {
     double x, y, w, h; /* the tank on the page (mm) */
@@ -34,23 +35,52 @@ static void arena_of(const zf_plot_source *src, double *W, double *H)
     *H = src->arena.height_mm > 0 ? src->arena.height_mm : 150.0;
 }
 
-static void draw_zones(cairo_t *cr, const zf_plot_source *src, const arena_box *b)
+/* The path of a zone on the page. */
+static void zone_path(cairo_t *cr, const zf_plot_zone *zn, const arena_box *b)
 {
-    for (size_t z = 0; z < src->nzones; z++) {
-        const zf_plot_zone *zn = &src->zones[z];
-        double x0 = ax_x(b, fmax(0.0, zn->x0)), x1 = ax_x(b, fmin(b->W, zn->x1));
-        double y0 = ax_y(b, fmin(b->H, zn->y1)), y1 = ax_y(b, fmax(0.0, zn->y0));
-        zf_canvas_rgb(cr, zone_rgb[z % 2]);
+    cairo_new_path(cr);
+    if (zn->shape == ZF_SHAPE_CIRCLE) {
+        cairo_arc(cr, ax_x(b, zn->v[0]), ax_y(b, zn->v[1]), zn->v[2] / b->W * b->w, 0.0, 2.0 * ZF_PI);
+    } else if (zn->shape == ZF_SHAPE_POLYGON) {
+        for (size_t k = 0; k < zn->nv; k++)
+            cairo_line_to(cr, ax_x(b, zn->v[2 * k]), ax_y(b, zn->v[2 * k + 1]));
+        cairo_close_path(cr);
+    } else {
+        double x0 = ax_x(b, zn->v[0]), x1 = ax_x(b, zn->v[2]);
+        double y0 = ax_y(b, zn->v[3]), y1 = ax_y(b, zn->v[1]);
         cairo_rectangle(cr, x0, y0, x1 - x0, y1 - y0);
-        cairo_fill(cr);
     }
 }
 
-static void draw_tank(cairo_t *cr, const arena_box *b)
+/* The arena's outline: the tank's rectangle, or the round arena of a top
+ * view (diameter min(width, height), centred). */
+static void tank_path(cairo_t *cr, const zf_plot_source *src, const arena_box *b)
+{
+    cairo_new_path(cr);
+    if (src->arena.kind == ZF_ARENA_TOP && src->arena_shape == ZF_SHAPE_CIRCLE)
+        cairo_arc(cr, b->x + b->w / 2.0, b->y + b->h / 2.0, fmin(b->w, b->h) / 2.0, 0.0, 2.0 * ZF_PI);
+    else
+        cairo_rectangle(cr, b->x, b->y, b->w, b->h);
+}
+
+static void draw_zones(cairo_t *cr, const zf_plot_source *src, const arena_box *b)
+{
+    cairo_save(cr);
+    tank_path(cr, src, b);
+    cairo_clip(cr);
+    for (size_t z = 0; z < src->nzones; z++) {
+        zone_path(cr, &src->zones[z], b);
+        zf_canvas_rgb(cr, zone_rgb[z % 4]);
+        cairo_fill(cr);
+    }
+    cairo_restore(cr);
+}
+
+static void draw_tank(cairo_t *cr, const zf_plot_source *src, const arena_box *b)
 {
     zf_canvas_rgb(cr, TANK_INK);
     cairo_set_line_width(cr, TANK_LW_PT * ZF_MM_PER_PT);
-    cairo_rectangle(cr, b->x, b->y, b->w, b->h);
+    tank_path(cr, src, b);
     cairo_stroke(cr);
 }
 
@@ -60,8 +90,9 @@ static void zone_text(const zf_plot_source *src, char *buf, size_t size)
     size_t at = 0;
     buf[0] = '\0';
     for (size_t z = 0; z < src->nzones && at < size; z++) {
-        int w = snprintf(buf + at, size - at, "%s%s", z ? ", " : "; shaded: ",
-                         src->zones[z].name ? src->zones[z].name : "zone");
+        static const char *const tint[4] = {"blue", "beige", "green", "pink"};
+        int w = snprintf(buf + at, size - at, "%s%s (%s)", z ? ", " : "; shaded: ",
+                         src->zones[z].name ? src->zones[z].name : "zone", tint[z % 4]);
         if (w < 0)
             break;
         at += (size_t)w;
@@ -113,30 +144,62 @@ static int read_track(zf_fig *f, size_t i, zf_track *tr)
 
 /* ---- trajectory ----------------------------------------------------------- */
 
+/* Tracks kept in memory between the two passes over them (the colour scale,
+ * then the drawing), up to a bound; beyond it they are read again. */
+#define CACHE_MAX_SAMPLES 4000000
+
+typedef struct track_cache {
+    zf_track *tr;   /* [count], in roster order */
+    char *held;     /* [count] 1 when tr[i] holds subject i's track */
+    size_t count;
+} track_cache;
+
+static void cache_free(track_cache *c)
+{
+    for (size_t i = 0; c->tr && i < c->count; i++)
+        zf_track_free(&c->tr[i]);
+    free(c->tr);
+    free(c->held);
+    memset(c, 0, sizeof *c);
+}
+
 /* The colour scale of the paths: trial time (0..tmax, min or s) or speed
- * (0..95th percentile of every step's speed, mm/s). */
-static int path_scale(zf_fig *f, const roster *r, int speed, double *vmax)
+ * (0..95th percentile of every step's speed, mm/s). Fills the cache. */
+static int path_scale(zf_fig *f, const roster *r, int speed, double *vmax, track_cache *c)
 {
     int rc = ZF_OK;
-    zf_track tr;
+    zf_track tmp;
     double *sp = NULL;
-    size_t nsp = 0, seen = 0;
-    zf_track_init(&tr);
+    size_t nsp = 0, seen = 0, total = 0, idx = 0;
+    zf_track_init(&tmp);
     *vmax = 0.0;
-    if (speed && !(sp = malloc(MAX_SPEED_SAMPLES * sizeof *sp)))
-        return zf_error(ZF_ENOMEM, "out of memory");
+    for (size_t g = 0; g < r->ng; g++)
+        c->count += r->n[g];
+    c->tr = calloc(c->count + 1, sizeof *c->tr);
+    c->held = calloc(c->count + 1, 1);
+    if (!c->tr || !c->held || (speed && !(sp = malloc(MAX_SPEED_SAMPLES * sizeof *sp)))) {
+        rc = zf_error(ZF_ENOMEM, "out of memory");
+        goto done;
+    }
+    for (size_t i = 0; i < c->count; i++)
+        zf_track_init(&c->tr[i]);
     for (size_t g = 0; g < r->ng && rc == ZF_OK; g++)
-        for (size_t k = 0; k < r->n[g] && rc == ZF_OK; k++) {
-            if ((rc = read_track(f, r->subj[g][k], &tr)) != ZF_OK)
+        for (size_t k = 0; k < r->n[g] && rc == ZF_OK; k++, idx++) {
+            zf_track *tr = total < CACHE_MAX_SAMPLES ? &c->tr[idx] : &tmp;
+            if ((rc = read_track(f, r->subj[g][k], tr)) != ZF_OK)
                 break;
+            if (tr != &tmp) {
+                c->held[idx] = 1;
+                total += tr->n;
+            }
             if (!speed) {
-                if (tr.n)
-                    *vmax = fmax(*vmax, tr.t[tr.n - 1]);
+                if (tr->n)
+                    *vmax = fmax(*vmax, tr->t[tr->n - 1]);
                 continue;
             }
-            for (size_t j = 1; j < tr.n; j++) {
-                double dt = tr.t[j] - tr.t[j - 1];
-                double v = hypot(tr.x[j] - tr.x[j - 1], tr.y[j] - tr.y[j - 1]) / dt;
+            for (size_t j = 1; j < tr->n; j++) {
+                double dt = tr->t[j] - tr->t[j - 1];
+                double v = hypot(tr->x[j] - tr->x[j - 1], tr->y[j] - tr->y[j - 1]) / dt;
                 if (!(dt > 0.0) || !isfinite(v))
                     continue;
                 /* a deterministic thinning keeps memory bounded on long studies */
@@ -153,23 +216,98 @@ static int path_scale(zf_fig *f, const roster *r, int speed, double *vmax)
     }
     if (!(*vmax > 0.0))
         *vmax = 1.0;
-    zf_track_free(&tr);
+done:
+    zf_track_free(&tmp);
     free(sp);
     return rc;
 }
 
-/* One fish's path, in runs of one colour (few strokes, the same look). */
-static void draw_path(cairo_t *cr, const zf_track *tr, const arena_box *b, int speed, double vmax)
+typedef struct vpt {
+    double x, y;
+} vpt;
+
+/* Douglas-Peucker (1973): keep[] marks the vertices of p[0..n) that keep
+ * the polyline within tol of the original. stack holds 2n indices. */
+static void simplify(const vpt *p, size_t n, double tol, unsigned char *keep, size_t *stack)
 {
+    size_t top = 0;
+    memset(keep, 0, n);
+    keep[0] = keep[n - 1] = 1;
+    stack[top++] = 0;
+    stack[top++] = n - 1;
+    while (top) {
+        size_t b = stack[--top], a = stack[--top];
+        double dx = p[b].x - p[a].x, dy = p[b].y - p[a].y, len2 = dx * dx + dy * dy, best = -1.0;
+        size_t at = a;
+        for (size_t i = a + 1; i < b; i++) {
+            double ex = p[i].x - p[a].x, ey = p[i].y - p[a].y, d2;
+            if (len2 > 0.0) {
+                double cross = ex * dy - ey * dx;
+                d2 = cross * cross / len2;
+                double t = (ex * dx + ey * dy) / len2; /* beyond the ends: distance to the end */
+                if (t < 0.0)
+                    d2 = ex * ex + ey * ey;
+                else if (t > 1.0)
+                    d2 = (p[i].x - p[b].x) * (p[i].x - p[b].x) + (p[i].y - p[b].y) * (p[i].y - p[b].y);
+            } else {
+                d2 = ex * ex + ey * ey;
+            }
+            if (d2 > best) {
+                best = d2;
+                at = i;
+            }
+        }
+        if (best > tol * tol) {
+            keep[at] = 1;
+            stack[top++] = a;
+            stack[top++] = at;
+            stack[top++] = at;
+            stack[top++] = b;
+        }
+    }
+}
+
+static void stroke_run(cairo_t *cr, const vpt *p, size_t n, int bucket, unsigned char *keep, size_t *stack)
+{
+    if (n < 2)
+        return;
+    simplify(p, n, PATH_TOL, keep, stack);
+    zf_canvas_rgb(cr, zf_viridis(((double)bucket + 0.5) / NBUCKET));
+    cairo_move_to(cr, p[0].x, p[0].y);
+    for (size_t i = 1; i < n; i++)
+        if (keep[i])
+            cairo_line_to(cr, p[i].x, p[i].y);
+    cairo_stroke(cr);
+}
+
+/* One fish's path: runs of one colour, each simplified to within PATH_TOL
+ * of the track (far below a pixel at 300 dpi), each one stroke. */
+static int draw_path(cairo_t *cr, const zf_track *tr, const arena_box *b, int speed, double vmax)
+{
+    if (tr->n < 2)
+        return ZF_OK;
+    vpt *p = malloc(tr->n * sizeof *p);
+    unsigned char *keep = malloc(tr->n);
+    size_t *stack = malloc(2 * tr->n * sizeof *stack);
+    if (!p || !keep || !stack) {
+        free(p);
+        free(keep);
+        free(stack);
+        return zf_error(ZF_ENOMEM, "out of memory");
+    }
+    /* thousands of thin steps: cairo's fast antialiasing draws them in half
+     * the time and looks the same at print resolution (PDF/SVG keep vectors) */
+    cairo_set_antialias(cr, CAIRO_ANTIALIAS_FAST);
     cairo_set_line_width(cr, PATH_LW_PT * ZF_MM_PER_PT);
     /* bevel joins: at 0.4 pt they look round, and cost no curves per step */
     cairo_set_line_join(cr, CAIRO_LINE_JOIN_BEVEL);
     cairo_set_line_cap(cr, CAIRO_LINE_CAP_BUTT);
-    int bucket = -1, pen = 0;
-    double lx = 0.0, ly = 0.0;
+    int bucket = -1;
+    size_t n = 0;
     for (size_t j = 1; j < tr->n; j++) {
         if (!isfinite(tr->x[j - 1]) || !isfinite(tr->y[j - 1]) || !isfinite(tr->x[j]) || !isfinite(tr->y[j])) {
-            pen = 0; /* a gap in the track is a gap in the path */
+            stroke_run(cr, p, n, bucket, keep, stack); /* a gap in the track is a gap in the path */
+            n = 0;
             continue;
         }
         double v;
@@ -180,30 +318,22 @@ static void draw_path(cairo_t *cr, const zf_track *tr, const arena_box *b, int s
             v = tr->t[j];
         }
         int bk = (int)fmin(NBUCKET - 1, fmax(0.0, floor(v / vmax * NBUCKET)));
-        double x0 = ax_x(b, tr->x[j - 1]), y0 = ax_y(b, tr->y[j - 1]);
-        double x1 = ax_x(b, tr->x[j]), y1 = ax_y(b, tr->y[j]);
-        int joined = bucket == bk && pen;
-        if (!joined) {
-            if (bucket >= 0)
-                cairo_stroke(cr);
-            zf_canvas_rgb(cr, zf_viridis(((double)bk + 0.5) / NBUCKET));
-            cairo_move_to(cr, x0, y0);
-            bucket = bk;
-            lx = x0;
-            ly = y0;
+        if (n && bk != bucket) {
+            stroke_run(cr, p, n, bucket, keep, stack);
+            n = 0;
         }
-        pen = 1;
-        /* steps shorter than a fifth of the line width add nothing visible */
-        if ((x1 - lx) * (x1 - lx) + (y1 - ly) * (y1 - ly) < MIN_STEP * MIN_STEP && j + 1 < tr->n)
-            continue;
-        cairo_line_to(cr, x1, y1);
-        lx = x1;
-        ly = y1;
+        if (n == 0)
+            p[n++] = (vpt){ax_x(b, tr->x[j - 1]), ax_y(b, tr->y[j - 1])}; /* runs join up */
+        p[n++] = (vpt){ax_x(b, tr->x[j]), ax_y(b, tr->y[j])};
+        bucket = bk;
     }
-    if (bucket >= 0)
-        cairo_stroke(cr);
-    cairo_set_line_cap(cr, CAIRO_LINE_CAP_BUTT);
+    stroke_run(cr, p, n, bucket, keep, stack);
     cairo_set_line_join(cr, CAIRO_LINE_JOIN_MITER);
+    cairo_set_antialias(cr, CAIRO_ANTIALIAS_DEFAULT);
+    free(p);
+    free(keep);
+    free(stack);
+    return ZF_OK;
 }
 
 int zf_draw_trajectory(zf_fig *f, const zf_figure_spec *spec, double x, double y, double w, double h)
@@ -213,6 +343,8 @@ int zf_draw_trajectory(zf_fig *f, const zf_figure_spec *spec, double x, double y
     const zf_plot_source *src = f->src;
     roster r;
     zf_track tr;
+    track_cache cache;
+    memset(&cache, 0, sizeof cache);
     zf_track_init(&tr);
     int speed = spec->colour_by && strcmp(spec->colour_by, "speed") == 0;
     if (spec->colour_by && !speed && strcmp(spec->colour_by, "time") != 0)
@@ -221,7 +353,7 @@ int zf_draw_trajectory(zf_fig *f, const zf_figure_spec *spec, double x, double y
         goto done;
     double W, H, vmax = 1.0;
     arena_of(src, &W, &H);
-    if ((rc = path_scale(f, &r, speed, &vmax)) != ZF_OK)
+    if ((rc = path_scale(f, &r, speed, &vmax, &cache)) != ZF_OK)
         goto done;
     int minutes = !speed && vmax >= 120.0;
 
@@ -294,6 +426,7 @@ int zf_draw_trajectory(zf_fig *f, const zf_figure_spec *spec, double x, double y
         goto done;
     }
     double cy = ty0;
+    size_t idx = 0;
     for (size_t g = 0; g < r.ng; g++) {
         size_t grows = r.n[g] ? (r.n[g] + cols - 1) / cols : 1;
         double gh = (double)grows * th + (double)(grows - 1) * vgap;
@@ -307,15 +440,22 @@ int zf_draw_trajectory(zf_fig *f, const zf_figure_spec *spec, double x, double y
         zf_canvas_text(cr, tx0 - 1.5, cy + gh / 2.0 + nh / 2.0, buf, 1.0, ZF_VALIGN_MIDDLE);
         for (size_t k = 0; k < r.n[g]; k++) {
             arena_box b = {tx0 + (double)(k % cols) * (tw + gap), cy + (double)(k / cols) * (th + vgap), tw, th, W, H};
-            if ((rc = read_track(f, r.subj[g][k], &tr)) != ZF_OK)
-                goto done;
+            const zf_track *t = &cache.tr[idx];
+            if (!cache.held[idx]) {
+                if ((rc = read_track(f, r.subj[g][k], &tr)) != ZF_OK)
+                    goto done;
+                t = &tr;
+            }
+            idx++;
             draw_zones(cr, src, &b);
             cairo_save(cr);
             cairo_rectangle(cr, b.x, b.y, b.w, b.h);
             cairo_clip(cr);
-            draw_path(cr, &tr, &b, speed, speed ? vmax : vmax);
+            rc = draw_path(cr, t, &b, speed, vmax);
             cairo_restore(cr);
-            draw_tank(cr, &b);
+            if (rc != ZF_OK)
+                goto done;
+            draw_tank(cr, src, &b);
             zf_fig_mark(f, ZF_MARK_TANK, r.lev[g], r.subj[g][k], b.x, b.y, b.w, b.h, 0.0, 0.0);
         }
         cy += gh + ggap;
@@ -330,6 +470,7 @@ int zf_draw_trajectory(zf_fig *f, const zf_figure_spec *spec, double x, double y
                      src->nzones ? ", zones shaded" : "");
 done:
     zf_track_free(&tr);
+    cache_free(&cache);
     roster_free(&r);
     return rc;
 }
@@ -360,89 +501,92 @@ static int occupancy(zf_fig *f, const roster *r, double W, double H, occ *o)
 {
     int rc = ZF_OK;
     zf_track tr;
-    double *fish = NULL, *rowsum = NULL, *ss = NULL;
+    double *fish = NULL, *rows = NULL;
+    char *has = NULL;
+    size_t total = 0, at = 0;
     zf_track_init(&tr);
     o->cell = fmax(W, H) / 20.0;
     o->nx = (size_t)fmax(1.0, round(W / o->cell));
     o->ny = (size_t)fmax(1.0, round(H / o->cell));
     size_t nc = o->nx * o->ny;
+    for (size_t g = 0; g < r->ng; g++)
+        total += r->n[g];
     o->map = calloc(r->ng * nc, sizeof *o->map);
     o->prof = calloc(r->ng * o->ny, sizeof *o->prof);
     o->prof_sem = calloc(r->ng * o->ny, sizeof *o->prof_sem);
     o->nfish = calloc(r->ng, sizeof *o->nfish);
     fish = malloc(nc * sizeof *fish);
-    rowsum = malloc(o->ny * sizeof *rowsum);
-    ss = calloc(r->ng * o->ny, sizeof *ss);
-    if (!o->map || !o->prof || !o->prof_sem || !o->nfish || !fish || !rowsum || !ss) {
+    rows = calloc((total + 1) * o->ny, sizeof *rows); /* every fish's depth profile, for the SEM */
+    has = calloc(total + 1, 1);
+    if (!o->map || !o->prof || !o->prof_sem || !o->nfish || !fish || !rows || !has) {
         rc = zf_error(ZF_ENOMEM, "out of memory");
         goto done;
     }
-    /* two passes over the fish: means, then the spread of the depth profile */
-    for (int pass = 0; pass < 2 && rc == ZF_OK; pass++) {
-        for (size_t g = 0; g < r->ng && rc == ZF_OK; g++)
-            for (size_t k = 0; k < r->n[g]; k++) {
-                if ((rc = read_track(f, r->subj[g][k], &tr)) != ZF_OK)
-                    break;
-                memset(fish, 0, nc * sizeof *fish);
-                double tot = 0.0;
-                for (size_t j = 0; j + 1 < tr.n; j++) {
-                    double dt = tr.t[j + 1] - tr.t[j];
-                    if (!isfinite(tr.x[j]) || !isfinite(tr.y[j]) || !(dt > 0.0))
-                        continue;
-                    long cx = lround(floor(tr.x[j] / W * (double)o->nx));
-                    long cy = lround(floor(tr.y[j] / H * (double)o->ny));
-                    cx = cx < 0 ? 0 : cx >= (long)o->nx ? (long)o->nx - 1 : cx;
-                    cy = cy < 0 ? 0 : cy >= (long)o->ny ? (long)o->ny - 1 : cy;
-                    fish[(size_t)cy * o->nx + (size_t)cx] += dt;
-                    tot += dt;
-                }
-                if (!(tot > 0.0))
+    /* one pass over the tracks (reading them is the slow part) */
+    for (size_t g = 0; g < r->ng && rc == ZF_OK; g++)
+        for (size_t k = 0; k < r->n[g]; k++, at++) {
+            if ((rc = read_track(f, r->subj[g][k], &tr)) != ZF_OK)
+                break;
+            memset(fish, 0, nc * sizeof *fish);
+            double tot = 0.0;
+            for (size_t j = 0; j + 1 < tr.n; j++) {
+                double dt = tr.t[j + 1] - tr.t[j];
+                if (!isfinite(tr.x[j]) || !isfinite(tr.y[j]) || !(dt > 0.0))
                     continue;
-                for (size_t yy = 0; yy < o->ny; yy++) {
-                    rowsum[yy] = 0.0;
-                    for (size_t xx = 0; xx < o->nx; xx++)
-                        rowsum[yy] += fish[yy * o->nx + xx];
-                    rowsum[yy] *= 100.0 / tot;
-                }
-                if (pass == 0) {
-                    o->nfish[g]++;
-                    for (size_t c = 0; c < nc; c++)
-                        o->map[g * nc + c] += fish[c] * 100.0 / tot;
-                    for (size_t yy = 0; yy < o->ny; yy++)
-                        o->prof[g * o->ny + yy] += rowsum[yy];
-                } else {
-                    for (size_t yy = 0; yy < o->ny; yy++) {
-                        double d = rowsum[yy] - o->prof[g * o->ny + yy];
-                        ss[g * o->ny + yy] += d * d;
-                    }
-                }
+                long cx = lround(floor(tr.x[j] / W * (double)o->nx));
+                long cy = lround(floor(tr.y[j] / H * (double)o->ny));
+                cx = cx < 0 ? 0 : cx >= (long)o->nx ? (long)o->nx - 1 : cx;
+                cy = cy < 0 ? 0 : cy >= (long)o->ny ? (long)o->ny - 1 : cy;
+                fish[(size_t)cy * o->nx + (size_t)cx] += dt;
+                tot += dt;
             }
-        if (pass == 0)
-            for (size_t g = 0; g < r->ng; g++) {
-                double n = (double)o->nfish[g];
-                for (size_t c = 0; n > 0.0 && c < nc; c++)
-                    o->map[g * nc + c] /= n;
-                for (size_t yy = 0; n > 0.0 && yy < o->ny; yy++)
-                    o->prof[g * o->ny + yy] /= n;
+            if (!(tot > 0.0))
+                continue; /* no position tracked: not counted in n */
+            has[at] = 1;
+            o->nfish[g]++;
+            for (size_t c = 0; c < nc; c++)
+                o->map[g * nc + c] += fish[c] * 100.0 / tot;
+            double *row = rows + at * o->ny;
+            for (size_t yy = 0; yy < o->ny; yy++) {
+                for (size_t xx = 0; xx < o->nx; xx++)
+                    row[yy] += fish[yy * o->nx + xx];
+                row[yy] *= 100.0 / tot;
+                o->prof[g * o->ny + yy] += row[yy];
             }
-    }
-    for (size_t g = 0; g < r->ng; g++)
-        for (size_t yy = 0; yy < o->ny; yy++) {
-            double n = (double)o->nfish[g];
-            o->prof_sem[g * o->ny + yy] = n > 1.0 ? sqrt(ss[g * o->ny + yy] / (n - 1.0)) / sqrt(n) : NAN;
         }
+    if (rc != ZF_OK)
+        goto done;
+    at = 0;
+    for (size_t g = 0; g < r->ng; g++) {
+        double n = (double)o->nfish[g];
+        for (size_t c = 0; n > 0.0 && c < nc; c++)
+            o->map[g * nc + c] /= n;
+        for (size_t yy = 0; n > 0.0 && yy < o->ny; yy++)
+            o->prof[g * o->ny + yy] /= n;
+        for (size_t yy = 0; yy < o->ny; yy++) {
+            double ss = 0.0;
+            for (size_t k = 0; k < r->n[g]; k++)
+                if (has[at + k]) {
+                    double d = rows[(at + k) * o->ny + yy] - o->prof[g * o->ny + yy];
+                    ss += d * d;
+                }
+            o->prof_sem[g * o->ny + yy] = n > 1.0 ? sqrt(ss / (n - 1.0)) / sqrt(n) : NAN;
+        }
+        at += r->n[g];
+    }
 done:
     zf_track_free(&tr);
     free(fish);
-    free(rowsum);
-    free(ss);
+    free(rows);
+    free(has);
     return rc;
 }
 
 /* The cells as one small image scaled up without smoothing: no seams
  * between cells in the PNG, and one image (not hundreds of rectangles) in
  * the PDF and SVG. Row 0 of map is at the floor. */
-static int paint_cells(cairo_t *cr, const double *map, size_t nx, size_t ny, double vmax, const arena_box *b)
+static int paint_cells(cairo_t *cr, const zf_plot_source *src, const double *map, size_t nx, size_t ny, double vmax,
+                       const arena_box *b)
 {
     cairo_surface_t *img = cairo_image_surface_create(CAIRO_FORMAT_RGB24, (int)nx, (int)ny);
     int rc = zf_cairo_error(cairo_surface_status(img), "heatmap");
@@ -457,7 +601,7 @@ static int paint_cells(cairo_t *cr, const double *map, size_t nx, size_t ny, dou
             }
         cairo_surface_mark_dirty(img);
         cairo_save(cr);
-        cairo_rectangle(cr, b->x, b->y, b->w, b->h);
+        tank_path(cr, src, b);
         cairo_clip(cr);
         cairo_translate(cr, b->x, b->y);
         cairo_scale(cr, b->w / (double)nx, b->h / (double)ny);
@@ -500,8 +644,15 @@ int zf_draw_heatmap(zf_fig *f, const zf_figure_spec *spec, double x, double y, d
     while (apy.t.count > 2 && apy.t.lo + (apy.t.count - 1) * apy.t.step > H + 1e-9)
         apy.t.count--;
 
-    char caption[640], zones[128], fish[64];
-    zone_text(src, zones, sizeof zones);
+    char caption[640], zones[160], fish[64];
+    zones[0] = '\0';
+    for (size_t z = 0, at = 0; z < src->nzones && at < sizeof zones; z++) {
+        int wr = snprintf(zones + at, sizeof zones - at, "%s%s", z ? ", " : "; dashed outlines: ",
+                          src->zones[z].name ? src->zones[z].name : "zone");
+        if (wr < 0)
+            break;
+        at += (size_t)wr;
+    }
     size_t nmin = (size_t)-1, nmax = 0;
     for (size_t g = 0; g < r.ng; g++) {
         nmin = o.nfish[g] < nmin ? o.nfish[g] : nmin;
@@ -514,7 +665,7 @@ int zf_draw_heatmap(zf_fig *f, const zf_figure_spec *spec, double x, double y, d
     snprintf(caption, sizeof caption,
              "occupancy: %% of each fish's tracked time in each %g %s %g mm cell, averaged over fish (%s), one colour "
              "scale for all groups%s%s",
-             o.cell, "\xc3\x97", o.cell, fish, zones[0] ? "; dashed: zone boundary" : "",
+             o.cell, "\xc3\x97", o.cell, fish, zones,
              side ? "; right: depth profile, % of time at each height (mean \xc2\xb1 SEM over fish; line colours as beside the group names)" : "");
     const char *title = spec->title ? spec->title : side ? "Occupancy and depth profile" : "Occupancy";
     double top = zf_fig_title(f, title, x, y, w, 1);
@@ -571,22 +722,22 @@ int zf_draw_heatmap(zf_fig *f, const zf_figure_spec *spec, double x, double y, d
             zf_fig_mark(f, ZF_MARK_LEGEND, r.lev[g], 0, tx, my - 0.5, sw, 1.0, 0.0, 0.0);
         }
         arena_box b = {bx, by + name_h, tw, th, W, H};
-        if ((rc = paint_cells(cr, o.map + g * nc, o.nx, o.ny, cb.v1, &b)) != ZF_OK)
+        if ((rc = paint_cells(cr, src, o.map + g * nc, o.nx, o.ny, cb.v1, &b)) != ZF_OK)
             goto done;
-        /* zone boundaries as dashed lines over the colours */
+        /* zone boundaries dashed over the colours, inside the arena */
+        cairo_save(cr);
+        tank_path(cr, src, &b);
+        cairo_clip(cr);
         for (size_t z = 0; z < src->nzones; z++) {
             static const double dash[2] = {0.6, 0.5};
-            const zf_plot_zone *zn = &src->zones[z];
-            double edge = zn->y0 > 0.0 ? zn->y0 : zn->y1;
-            if (!(edge > 0.0 && edge < H))
-                continue;
-            cairo_save(cr);
             cairo_set_dash(cr, dash, 2, 0.0);
             zf_canvas_rgb(cr, 0xFFFFFF);
-            zf_canvas_line(cr, b.x, ax_y(&b, edge), b.x + b.w, ax_y(&b, edge), 0.5);
-            cairo_restore(cr);
+            cairo_set_line_width(cr, 0.5 * ZF_MM_PER_PT);
+            zone_path(cr, &src->zones[z], &b);
+            cairo_stroke(cr);
         }
-        draw_tank(cr, &b);
+        cairo_restore(cr);
+        draw_tank(cr, src, &b);
         zf_fig_mark(f, ZF_MARK_TANK, r.lev[g], (size_t)-1, b.x, b.y, b.w, b.h, 0.0, cb.v1);
     }
     double cbx = tx0 + (double)per_row * (tw + gap) - gap + 3.0;

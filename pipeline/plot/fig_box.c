@@ -74,7 +74,7 @@ int zf_draw_box(zf_fig *f, const zf_figure_spec *spec, double x, double y, doubl
              src->adjust ? src->adjust : "holm");
     zf_box_figure fig;
     memset(&fig, 0, sizeof fig);
-    fig.title = spec->title ? spec->title : s.title;
+    fig.title = NULL; /* drawn here, on the title line every kind shares */
     fig.ylabel = ylabel;
     fig.groups = groups;
     fig.ngroups = nl;
@@ -82,8 +82,9 @@ int zf_draw_box(zf_fig *f, const zf_figure_spec *spec, double x, double y, doubl
     fig.p_label = have_p ? plabel : NULL;
     fig.rgb = rgb;
     fig.font = src->font;
-    /* inside a panel the letter takes the top-left corner */
-    double top = f->in_panel ? zf_fig_title(f, NULL, x, y, w, 0) - y - ZF_MARGIN : 0.0;
+    /* the title line (with room for a panel letter), then the box figure's own layout */
+    const char *title = spec->title ? spec->title : s.title;
+    double top = zf_fig_title(f, title, x, y, w, 1) - y - ZF_MARGIN + 0.8;
     fig.width_mm = w;
     fig.height_mm = h - top;
     size_t m0 = f->marks ? f->marks->n : 0;

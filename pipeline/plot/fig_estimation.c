@@ -44,6 +44,7 @@ typedef struct est {
     zf_axis ay, ae;     /* data and effect axes */
     double r;           /* swarm point radius */
     int squeezed, spill;
+    double cell_x;      /* left edge of the cell */
     char ylabel[160], elabel[160], caption[768];
 } est;
 
@@ -69,10 +70,11 @@ static void half_violin(est_group *g)
     const double *b = g->bd.boot;
     size_t n = g->bd.n;
     double lo = b[0], hi = b[n - 1];
-    if (!(hi > lo)) {
-        double d = fmax(1e-9, fabs(lo) * 1e-3);
-        lo -= d;
-        hi += d;
+    if (!(hi - lo > 1e-12 * fmax(1.0, fabs(lo)))) {
+        /* every resample the same (no spread in the data): no curve, the dot says it all */
+        g->dlo = g->dhi = lo;
+        memset(g->dens, 0, sizeof g->dens);
+        return;
     }
     double sd = gsl_stats_sd(b, 1, n);
     double iqr = gsl_stats_quantile_from_sorted_data(b, 1, n, 0.75) -
@@ -197,6 +199,14 @@ static int est_axes(est *E)
         E->aligned = 0;
     }
     int rc = zf_axis_linear(&E->ay, lo, hi, 5);
+    /* effects that are all (nearly) zero still get an axis on a readable scale:
+     * a tenth of the data axis, or +/-1 for standardised effects */
+    double floor_span = standardised(E->effect) ? 1.0 : 0.1 * (E->ay.v1 - E->ay.v0);
+    if (ehi - elo < 1e-6 * floor_span) {
+        double mid = (elo + ehi) / 2.0;
+        elo = fmin(elo, mid - floor_span / 2.0);
+        ehi = fmax(ehi, mid + floor_span / 2.0);
+    }
     if (rc == ZF_OK)
         rc = zf_axis_linear(&E->ae, elo, ehi, E->gardner ? 5 : 4);
     return rc;
@@ -263,18 +273,20 @@ static void effect_mark(zf_fig *f, const est_group *g, const zf_axis *ae, double
 {
     cairo_t *cr = f->cr;
     cairo_new_path(cr);
-    cairo_move_to(cr, x, zf_axis_pos(ae, g->dlo));
-    for (int j = 0; j < NGRID; j++) {
-        double v = g->dlo + (g->dhi - g->dlo) * (double)j / (NGRID - 1);
-        cairo_line_to(cr, x + width * g->dens[j], zf_axis_pos(ae, v));
+    if (g->dhi > g->dlo) {
+        cairo_move_to(cr, x, zf_axis_pos(ae, g->dlo));
+        for (int j = 0; j < NGRID; j++) {
+            double v = g->dlo + (g->dhi - g->dlo) * (double)j / (NGRID - 1);
+            cairo_line_to(cr, x + width * g->dens[j], zf_axis_pos(ae, v));
+        }
+        cairo_line_to(cr, x, zf_axis_pos(ae, g->dhi));
+        cairo_close_path(cr);
+        zf_canvas_rgb(cr, zf_rgb_lighten(rgb, 0.45));
+        cairo_fill_preserve(cr);
+        zf_canvas_rgb(cr, zf_rgb_darken(rgb, 0.75));
+        cairo_set_line_width(cr, 0.3 * ZF_MM_PER_PT);
+        cairo_stroke(cr);
     }
-    cairo_line_to(cr, x, zf_axis_pos(ae, g->dhi));
-    cairo_close_path(cr);
-    zf_canvas_rgb(cr, zf_rgb_lighten(rgb, 0.45));
-    cairo_fill_preserve(cr);
-    zf_canvas_rgb(cr, zf_rgb_darken(rgb, 0.75));
-    cairo_set_line_width(cr, 0.3 * ZF_MM_PER_PT);
-    cairo_stroke(cr);
     zf_canvas_rgb(cr, 0x000000);
     if (isfinite(g->bd.ci_low))
         zf_canvas_line(cr, x, zf_axis_pos(ae, g->bd.ci_low), x, zf_axis_pos(ae, g->bd.ci_high), CI_LW_PT);
@@ -299,20 +311,74 @@ static void dashed(cairo_t *cr, double x0, double y0, double x1, double y1, uint
 static double group_names(zf_fig *f, const est *E, const double *cx, double slot, double y, int draw)
 {
     cairo_t *cr = f->cr;
-    double pt = NAME_PT;
-    for (size_t i = 0; i < E->ng; i++)
+    char buf[160];
+    double pt = NAME_PT, npt = N_PT;
+    for (size_t i = 0; i < E->ng; i++) {
         pt = fmin(pt, fit_pt(cr, zf_level_label(f->src, E->g[i].level), NAME_PT, 0.95 * slot));
+        snprintf(buf, sizeof buf, "n = %zu", E->g[i].gv.n);
+        npt = fmin(npt, fit_pt(cr, buf, N_PT, 0.95 * slot));
+    }
+    int fit = 1;
+    for (size_t i = 0; i < E->ng; i++) {
+        zf_canvas_font(cr, pt, 0);
+        fit &= zf_canvas_text_width(cr, zf_level_label(f->src, E->g[i].level)) <= 0.95 * slot;
+        snprintf(buf, sizeof buf, "n = %zu", E->g[i].gv.n);
+        zf_canvas_font(cr, npt, 0);
+        fit &= zf_canvas_text_width(cr, buf) <= 0.95 * slot;
+    }
+    if (!fit) {
+        /* too narrow for level text: "name (n = K)" at 45 degrees, ending under
+         * each column, at the largest size (5 pt at least) that keeps every
+         * label inside the cell on the left */
+        double ext = 0.0, rpt = N_PT, fh = 0.0;
+        for (; rpt > 5.0; rpt -= 0.5) {
+            int inside = 1;
+            zf_canvas_font(cr, rpt, 0);
+            fh = zf_canvas_font_height(cr);
+            for (size_t i = 0; i < E->ng; i++) {
+                snprintf(buf, sizeof buf, "%s (n = %zu)", zf_level_label(f->src, E->g[i].level), E->g[i].gv.n);
+                inside &= (zf_canvas_text_width(cr, buf) + fh) * 0.70710678118654752 <= cx[i] - E->cell_x - ZF_MARGIN;
+            }
+            if (inside)
+                break;
+        }
+        zf_canvas_font(cr, rpt, 0);
+        fh = zf_canvas_font_height(cr);
+        for (size_t i = 0; i < E->ng; i++) {
+            snprintf(buf, sizeof buf, "%s (n = %zu)", zf_level_label(f->src, E->g[i].level), E->g[i].gv.n);
+            /* what still does not fit loses letters from the name's end */
+            char name[128];
+            snprintf(name, sizeof name, "%s", zf_level_label(f->src, E->g[i].level));
+            size_t nl = strlen(name);
+            while (nl > 1 && (zf_canvas_text_width(cr, buf) + fh) * 0.70710678118654752 > cx[i] - E->cell_x - ZF_MARGIN) {
+                do /* one UTF-8 character off the end */
+                    nl--;
+                while (nl > 0 && ((unsigned char)name[nl] & 0xC0) == 0x80);
+                name[nl] = '\0';
+                snprintf(buf, sizeof buf, "%s\xe2\x80\xa6 (n = %zu)", name, E->g[i].gv.n);
+            }
+            ext = fmax(ext, (zf_canvas_text_width(cr, buf) + fh) * 0.70710678118654752);
+            if (draw) {
+                cairo_save(cr);
+                cairo_translate(cr, cx[i], y);
+                cairo_rotate(cr, -ZF_PI / 4.0);
+                zf_canvas_rgb(cr, ZF_INK);
+                zf_canvas_text(cr, 0.0, 0.0, buf, 1.0, ZF_VALIGN_TOP);
+                cairo_restore(cr);
+            }
+        }
+        return y + ext;
+    }
     zf_canvas_font(cr, pt, 0);
     double h1 = zf_canvas_font_height(cr);
-    zf_canvas_font(cr, N_PT, 0);
+    zf_canvas_font(cr, npt, 0);
     double h2 = zf_canvas_font_height(cr);
     if (draw) {
-        char buf[48];
         zf_canvas_rgb(cr, ZF_INK);
         for (size_t i = 0; i < E->ng; i++) {
             zf_canvas_font(cr, pt, 0);
             zf_canvas_text(cr, cx[i], y, zf_level_label(f->src, E->g[i].level), 0.5, ZF_VALIGN_TOP);
-            zf_canvas_font(cr, N_PT, 0);
+            zf_canvas_font(cr, npt, 0);
             snprintf(buf, sizeof buf, "n = %zu", E->g[i].gv.n);
             zf_canvas_text(cr, cx[i], y + h1 + 0.1, buf, 0.5, ZF_VALIGN_TOP);
         }
@@ -389,22 +455,35 @@ static int draw_cumming(est *E, double x, double y, double w, double h)
     for (size_t i = 0; i < E->ng; i++)
         cx[i] = px0 + ((double)i + 0.5) * slot;
     double names_h = group_names(f, E, cx, slot, 0.0, 0) + ZF_TICK_LEN + 0.6;
-    double avail = cap - 1.0 - top - PT_R - 0.5 - AXIS_OFFSET - names_h - 2.0;
-    if (px1 - px0 < 10.0 || avail < 24.0) {
-        free(cx);
-        return zf_error(ZF_EINVAL, "estimation plot: %.0f x %.0f mm is too small for %zu groups", w, h, E->ng);
+    double py_top = 0, py_bot = 0, names_top = 0, ly_top = 0, ly_bot = 0;
+    int rc = ZF_OK;
+    /* lay out, swarm; when the swarm had to squeeze, the caption says so in
+     * more lines: lay out again around the longer caption */
+    for (int pass = 0; pass < 2; pass++) {
+        double avail = cap - 1.0 - top - PT_R - 0.5 - AXIS_OFFSET - names_h - 2.0;
+        if (px1 - px0 < 10.0 || avail < 24.0) {
+            free(cx);
+            return zf_error(ZF_EINVAL, "estimation plot: %.0f x %.0f mm is too small for %zu groups", w, h, E->ng);
+        }
+        /* the effects get a little more of a short figure, so their axis stays readable */
+        double share = avail > 60.0 ? 0.58 : 0.52;
+        py_top = top + PT_R + 0.5;
+        py_bot = py_top + share * avail;
+        names_top = py_bot + AXIS_OFFSET + ZF_TICK_LEN + 0.6;
+        ly_top = names_top + names_h - ZF_TICK_LEN - 0.6 + 2.0 + 1.0;
+        ly_bot = cap - 3.0;
+        zf_axis_place(&E->ay, py_bot, py_top);
+        zf_axis_place(&E->ae, ly_bot, ly_top);
+        if ((rc = est_swarm(E, py_top, py_bot, 0.5 * slot - 1.6)) != ZF_OK) {
+            free(cx);
+            return rc;
+        }
+        est_caption(E);
+        double cap2 = zf_fig_caption(f, E->caption, x, y, w, h, 0);
+        if (cap2 >= cap - 1e-9)
+            break;
+        cap = cap2;
     }
-    double py_top = top + PT_R + 0.5, py_bot = py_top + 0.58 * avail;
-    double names_top = py_bot + AXIS_OFFSET + ZF_TICK_LEN + 0.6;
-    double ly_top = names_top + names_h - ZF_TICK_LEN - 0.6 + 2.0 + 1.0, ly_bot = cap - 3.0;
-    zf_axis_place(&E->ay, py_bot, py_top);
-    zf_axis_place(&E->ae, ly_bot, ly_top);
-    int rc = est_swarm(E, py_top, py_bot, 0.5 * slot - 1.6);
-    if (rc != ZF_OK) {
-        free(cx);
-        return rc;
-    }
-    est_caption(E); /* now that the swarm knows whether it squeezed */
     zf_fig_title(f, title, x, y, w, 1);
     zf_fig_caption(f, E->caption, x, y, w, h, 1);
 
@@ -459,32 +538,38 @@ static int draw_gardner(est *E, double x, double y, double w, double h)
     double slot = (split - px0) / 2.0;
     double cx[3] = {px0 + 0.5 * slot, px0 + 1.5 * slot, split + 0.3 * (xr - split)};
     double names_h = group_names(f, E, cx, slot, 0.0, 0);
-    double py_top = top + PT_R + 0.5;
-    double py_bot = cap - 1.0 - names_h - 0.6 - ZF_TICK_LEN - AXIS_OFFSET;
-    if (split - px0 < 10.0 || py_bot - py_top < 15.0)
-        return zf_error(ZF_EINVAL, "estimation plot: %.0f x %.0f mm is too small", w, h);
-    zf_axis_place(&E->ay, py_bot, py_top);
-    if (E->aligned) {
-        double ref = E->effect == ZF_EFFECT_MEDIAN_DIFF ? E->g[0].gv.median : E->g[0].gv.mean;
-        /* keep only the effect ticks that fall inside the data axis */
-        zf_ticks *t = &E->ae.t;
-        double eps = 1e-9 * t->step;
-        while (t->count > 2 && t->lo + (t->count - 1) * t->step > E->ay.v1 - ref + eps)
-            t->count--;
-        while (t->count > 2 && t->lo < E->ay.v0 - ref - eps) {
-            t->lo += t->step;
-            t->count--;
+    double py_top = top + PT_R + 0.5, py_bot = 0.0;
+    for (int pass = 0; pass < 2; pass++) { /* again when a squeezed swarm lengthens the caption */
+        py_bot = cap - 1.0 - names_h - 0.6 - ZF_TICK_LEN - AXIS_OFFSET;
+        if (split - px0 < 10.0 || py_bot - py_top < 15.0)
+            return zf_error(ZF_EINVAL, "estimation plot: %.0f x %.0f mm is too small", w, h);
+        zf_axis_place(&E->ay, py_bot, py_top);
+        if (E->aligned) {
+            double ref = E->effect == ZF_EFFECT_MEDIAN_DIFF ? E->g[0].gv.median : E->g[0].gv.mean;
+            /* keep only the effect ticks that fall inside the data axis */
+            zf_ticks *t = &E->ae.t;
+            double eps = 1e-9 * t->step;
+            while (t->count > 2 && t->lo + (t->count - 1) * t->step > E->ay.v1 - ref + eps)
+                t->count--;
+            while (t->count > 2 && t->lo < E->ay.v0 - ref - eps) {
+                t->lo += t->step;
+                t->count--;
+            }
+            E->ae.v0 = t->lo;
+            E->ae.v1 = t->lo + (t->count - 1) * t->step;
+            zf_axis_place(&E->ae, zf_axis_pos(&E->ay, ref + E->ae.v0), zf_axis_pos(&E->ay, ref + E->ae.v1));
+        } else {
+            zf_axis_place(&E->ae, py_bot, py_top);
         }
-        E->ae.v0 = t->lo;
-        E->ae.v1 = t->lo + (t->count - 1) * t->step;
-        zf_axis_place(&E->ae, zf_axis_pos(&E->ay, ref + E->ae.v0), zf_axis_pos(&E->ay, ref + E->ae.v1));
-    } else {
-        zf_axis_place(&E->ae, py_bot, py_top);
+        int rc = est_swarm(E, py_top, py_bot, 0.5 * slot - 1.6);
+        if (rc != ZF_OK)
+            return rc;
+        est_caption(E);
+        double cap2 = zf_fig_caption(f, E->caption, x, y, w, h, 0);
+        if (cap2 >= cap - 1e-9)
+            break;
+        cap = cap2;
     }
-    int rc = est_swarm(E, py_top, py_bot, 0.5 * slot - 1.6);
-    if (rc != ZF_OK)
-        return rc;
-    est_caption(E);
     zf_fig_title(f, title, x, y, w, 1);
     zf_fig_caption(f, E->caption, x, y, w, h, 1);
 
@@ -562,6 +647,7 @@ int zf_draw_estimation(zf_fig *f, const zf_figure_spec *spec, double x, double y
             snprintf(E.elabel, sizeof E.elabel, "%s", effect_text(E.effect));
         else
             snprintf(E.elabel, sizeof E.elabel, "%s (%s)", effect_text(E.effect), u);
+        E.cell_x = x;
         rc = E.gardner ? draw_gardner(&E, x, y, w, h) : draw_cumming(&E, x, y, w, h);
     }
     if (rc == ZF_OK)

@@ -7,6 +7,8 @@
 #include "zfstress/study.h"
 #include "zfstress/table.h"
 
+#include "study/study_internal.h"
+
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -30,6 +32,7 @@ static const struct {
 };
 
 typedef struct metric_text {
+    char name[80];
     char label[96], unit[32], title[96];
 } metric_text;
 
@@ -37,15 +40,19 @@ typedef struct study_src {
     const zf_study *s;
     zf_experiment *e;
     size_t ns;
-    metric_text *text; /* [zf_metric_count()] */
+    metric_text *text; /* [ntext]: every column the study's metrics stage writes */
+    size_t ntext;
 } study_src;
 
-static void fill_text(const zf_study *s, size_t m, metric_text *t)
+/* Labels of one output column: the study's plot.metrics, else the table
+ * above, else the name without its unit suffix. */
+static void fill_text(const zf_study *s, const zf_metric_column *col, metric_text *t)
 {
-    const zf_metric_desc *d = zf_metric_get(m);
+    const zf_metric_desc *d = col->desc;
     const char *label = NULL, *title = NULL, *unit = d->unit;
+    snprintf(t->name, sizeof t->name, "%s", col->name);
     for (size_t i = 0; i < sizeof default_labels / sizeof default_labels[0]; i++)
-        if (strcmp(default_labels[i].metric, d->name) == 0) {
+        if (strcmp(default_labels[i].metric, col->name) == 0) {
             label = default_labels[i].label;
             title = default_labels[i].title;
         }
@@ -53,7 +60,7 @@ static void fill_text(const zf_study *s, size_t m, metric_text *t)
         unit = ""; /* counts and fractions carry no unit */
     for (size_t i = 0; i < s->nplot_metrics; i++) {
         const zf_study_metric_style *st = &s->plot_metrics[i];
-        if (strcmp(st->name, d->name) != 0)
+        if (strcmp(st->name, col->name) != 0)
             continue;
         if (st->label)
             label = st->label;
@@ -65,10 +72,10 @@ static void fill_text(const zf_study *s, size_t m, metric_text *t)
     if (label) {
         snprintf(t->label, sizeof t->label, "%s", label);
     } else { /* the name without its unit suffix, words apart */
-        snprintf(t->label, sizeof t->label, "%s", d->name);
-        static const char *const suffix[] = {"_mm_s", "_mm", "_s"};
+        snprintf(t->label, sizeof t->label, "%s", col->name);
+        static const char *const suffix[] = {"_mm_s", "_deg_s", "_deg_mm", "_deg", "_mm", "_s"};
         size_t len = strlen(t->label);
-        for (size_t k = 0; k < 3; k++) {
+        for (size_t k = 0; k < sizeof suffix / sizeof suffix[0]; k++) {
             size_t sl = strlen(suffix[k]);
             if (len > sl && strcmp(t->label + len - sl, suffix[k]) == 0) {
                 t->label[len - sl] = '\0';
@@ -89,47 +96,48 @@ static void fill_text(const zf_study *s, size_t m, metric_text *t)
     snprintf(t->unit, sizeof t->unit, "%s", unit);
 }
 
-static int metric_index(const char *name, size_t *m)
+static const metric_text *find_text(const study_src *ss, const char *name)
 {
-    int i = zf_metric_find(name);
-    if (i < 0)
-        return zf_error(ZF_EINVAL, "unknown metric '%s' ('zfstress metrics --list' prints the catalogue)", name);
-    *m = (size_t)i;
-    return ZF_OK;
+    for (size_t i = 0; i < ss->ntext; i++)
+        if (strcmp(ss->text[i].name, name) == 0)
+            return &ss->text[i];
+    zf_error(ZF_EINVAL, "no metric '%s' in this study ('zfstress metrics --list' prints the catalogue; "
+                        "per-zone metrics need the zone in arena.zones)", name);
+    return NULL;
 }
 
 static int cb_metric(void *ctx, const char *name, zf_plot_series *out)
 {
     study_src *ss = ctx;
-    size_t m = 0;
-    int rc = metric_index(name, &m);
-    if (rc != ZF_OK)
-        return rc;
+    const metric_text *t = find_text(ss, name);
+    if (!t)
+        return ZF_EINVAL;
     if (!(out->v = malloc((ss->ns + 1) * sizeof *out->v)))
         return zf_error(ZF_ENOMEM, "out of memory");
-    if ((rc = zf_experiment_read_metric(ss->e, name, out->v, ss->ns)) != ZF_OK) {
+    int rc = zf_experiment_read_metric(ss->e, name, out->v, ss->ns);
+    if (rc != ZF_OK) {
         free(out->v);
         out->v = NULL;
         return rc;
     }
-    out->label = ss->text[m].label;
-    out->unit = ss->text[m].unit;
-    out->title = ss->text[m].title;
+    out->label = t->label;
+    out->unit = t->unit;
+    out->title = t->title;
     return ZF_OK;
 }
 
 static int cb_binned(void *ctx, const char *name, zf_plot_series *out)
 {
     study_src *ss = ctx;
-    size_t m = 0;
-    int rc = metric_index(name, &m);
+    const metric_text *t = find_text(ss, name);
+    if (!t)
+        return ZF_EINVAL;
+    int rc = zf_experiment_read_binned(ss->e, name, &out->v, &out->nbin, &out->bin_start);
     if (rc != ZF_OK)
         return rc;
-    if ((rc = zf_experiment_read_binned(ss->e, name, &out->v, &out->nbin, &out->bin_start)) != ZF_OK)
-        return rc;
-    out->label = ss->text[m].label;
-    out->unit = ss->text[m].unit;
-    out->title = ss->text[m].title;
+    out->label = t->label;
+    out->unit = t->unit;
+    out->title = t->title;
     return ZF_OK;
 }
 
@@ -149,9 +157,13 @@ typedef struct stage_data {
     size_t *group;
     double *dose;
     char dose_label[160];
-    zf_plot_zone zones[2];
+    zf_plot_zone zones[ZF_MAX_ZONES + 2];
+    double side_v[2][4];   /* the side view's top and bottom zones */
     size_t nzones;
     metric_text *text;
+    size_t ntext;
+    zf_metric_column *cols; /* endpoints */
+    size_t ncols;
 } stage_data;
 
 static void stage_data_free(stage_data *d)
@@ -162,6 +174,7 @@ static void stage_data_free(stage_data *d)
     free(d->group);
     free(d->dose);
     free(d->text);
+    free(d->cols);
 }
 
 /* Display order: the control, then plot.groups in their order, then the
@@ -355,25 +368,44 @@ int zf_plot_study(const zf_study *s, zf_experiment *e, const char *figdir)
     }
     if ((rc = build_levels(s, &d, (size_t)cg)) != ZF_OK || (rc = build_dose(s, &d)) != ZF_OK)
         goto done;
-    if (!(d.text = calloc(zf_metric_count(), sizeof *d.text))) {
+    /* every column the metrics stage writes for this study (labels for any of them) */
+    size_t nout = zf_metric_nout(&s->metrics);
+    if (!(d.text = calloc(nout + 1, sizeof *d.text))) {
         rc = zf_error(ZF_ENOMEM, "out of memory");
         goto done;
     }
-    for (size_t m = 0; m < zf_metric_count(); m++)
-        fill_text(s, m, &d.text[m]);
+    for (size_t k = 0; k < nout; k++) {
+        zf_metric_column col;
+        int applies = zf_metric_column_get(&s->arena, &s->metrics, k, &col);
+        if (applies < 0) {
+            rc = applies;
+            goto done;
+        }
+        if (applies == 1)
+            fill_text(s, &col, &d.text[d.ntext++]);
+    }
+    if ((rc = zf_study_endpoints(s, &d.cols, &d.ncols)) != ZF_OK)
+        goto done;
     if (s->arena.kind == ZF_ARENA_SIDE) {
         /* the zones the metrics count: top (and bottom, when it is not just the rest) */
         double H = s->arena.height_mm, W = s->arena.width_mm;
         double top = s->metrics.top_fraction, bot = s->metrics.bottom_fraction;
-        d.zones[d.nzones++] = (zf_plot_zone){"top zone", 0.0, (1.0 - top) * H, W, H};
+        double sv[2][4] = {{0.0, (1.0 - top) * H, W, H}, {0.0, 0.0, W, bot * H}};
+        memcpy(d.side_v, sv, sizeof sv);
+        d.zones[d.nzones++] = (zf_plot_zone){"top zone", ZF_SHAPE_RECT, 0, d.side_v[0]};
         if (bot + top < 1.0 - 1e-9)
-            d.zones[d.nzones++] = (zf_plot_zone){"bottom zone", 0.0, 0.0, W, bot * H};
+            d.zones[d.nzones++] = (zf_plot_zone){"bottom zone", ZF_SHAPE_RECT, 0, d.side_v[1]};
+    }
+    for (size_t z = 0; z < s->metrics.nzones && z < ZF_MAX_ZONES; z++) {
+        const zf_zone *zn = &s->metrics.zones[z];
+        d.zones[d.nzones++] = (zf_plot_zone){zn->name, zn->shape, zn->nv, zn->v};
     }
 
     ss.s = s;
     ss.e = e;
     ss.ns = ns;
     ss.text = d.text;
+    ss.ntext = d.ntext;
     src.nsubjects = ns;
     src.ngroups = d.nlevels;
     src.levels = d.levels;
@@ -381,6 +413,7 @@ int zf_plot_study(const zf_study *s, zf_experiment *e, const char *figdir)
     src.dose = d.dose;
     src.dose_label = d.dose_label;
     src.arena = s->arena;
+    src.arena_shape = s->metrics.arena_shape;
     src.zones = d.zones;
     src.nzones = d.nzones;
     src.stats = d.have_stats ? &d.st : NULL;
@@ -422,12 +455,9 @@ int zf_plot_study(const zf_study *s, zf_experiment *e, const char *figdir)
         goto done;
     }
 
-    /* the default set */
-    for (size_t m = 0; m < zf_metric_count() && rc == ZF_OK; m++) {
-        const zf_metric_desc *md = zf_metric_get(m);
-        if (!md->endpoint || (md->arena != ZF_ARENA_ANY && md->arena != s->arena.kind))
-            continue;
-        const char *metrics[1] = {md->name};
+    /* the default set: every endpoint of this study (catalogue rows and per-zone columns) */
+    for (size_t m = 0; m < d.ncols && rc == ZF_OK; m++) {
+        const char *metrics[1] = {d.cols[m].name};
         zf_figure_spec spec;
         memset(&spec, 0, sizeof spec);
         spec.metrics = metrics;
@@ -435,11 +465,11 @@ int zf_plot_study(const zf_study *s, zf_experiment *e, const char *figdir)
         spec.lines = -1;
         spec.kind = "estimation";
         char name[160];
-        snprintf(name, sizeof name, "%s", md->name);
+        snprintf(name, sizeof name, "%s", d.cols[m].name);
         if ((rc = draw_one(s, &src, &spec, figdir, name, "png", text, ntext, 0)) != ZF_OK)
             break;
         spec.kind = "timecourse";
-        snprintf(name, sizeof name, "%s_timecourse", md->name);
+        snprintf(name, sizeof name, "%s_timecourse", d.cols[m].name);
         rc = draw_one(s, &src, &spec, figdir, name, "png", text, ntext, 0);
     }
     int pos = 0;

@@ -124,4 +124,44 @@ int zf_effect_sizes_boot(const double *x, size_t nx, const double *y, size_t ny,
 /* Hedges' small-sample correction J(m) = G(m/2) / (sqrt(m/2) G((m-1)/2)); NaN when m < 2. */
 double zf_hedges_j(double m);
 
+/* ---- Statistics II helpers (rows.c) ---- */
+
+/* Append one row to t: p_adjusted = p when adjust_method is "none" or
+ * "single-step" (a family of one, or adjusted by its own distribution), NaN
+ * otherwise (filled by zf_rows_adjust). */
+int zf_rows_add(zf_stat_table *t, const char *metric, const char *contrast, const char *procedure,
+                size_t n1, size_t n2, const zf_test_result *r, const char *adjust_method);
+/* p_adjusted of the rows [first, t->n) whose procedure is procedure, as one
+ * family adjusted with method; their adjust_method becomes its name. */
+int zf_rows_adjust(zf_stat_table *t, size_t first, const char *procedure, int method);
+/* Move every row of src to the end of dst; src is emptied (freed). */
+int zf_rows_move(zf_stat_table *dst, zf_stat_table *src);
+/* snprintf into buf; ZF_EDATA naming the metric when the text does not fit. */
+int zf_label(char *buf, size_t size, const char *metric, const char *fmt, ...)
+#if defined(__GNUC__)
+    __attribute__((format(printf, 4, 5)))
+#endif
+    ;
+
+/* Observations split by the levels of one factor. Levels: first (when given
+ * and present) and then the others in order of first appearance; v holds the
+ * values level by level (NaN kept): level i is v[off[i] .. off[i] + cnt[i]). */
+typedef struct zf_split {
+    const char **levels;  /* pointers into the caller's strings */
+    size_t nlev;
+    size_t *off, *cnt;
+    double *v;
+    int first_found;      /* 1 when first was given and present */
+} zf_split;
+int zf_split_init(zf_split *s, const char *const *group, const double *value, size_t n, const char *first);
+void zf_split_free(zf_split *s);
+
+/* "%.15g" of a number (doses and bin starts as level names). */
+void zf_number_label(char *buf, size_t size, double v);
+
+/* Shapiro-Wilk rows (one per level, contrast = level) and a Brown-Forsythe
+ * row (contrast = term) for groups already split; appended to t. */
+int zf_checks_rows(zf_stat_table *t, const char *metric, const char *const *labels,
+                   const double *const *groups, const size_t *n, size_t k, const char *term);
+
 #endif

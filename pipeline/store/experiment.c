@@ -1,6 +1,9 @@
 /* experiment.c: the HDF5 experiment file: schema, atomic create/open/commit, ragged tracks, metrics, stats and provenance. */
 #include "zfstress/core.h"
 #include "zfstress/experiment.h"
+#include "core/chunkenc.h"
+#include "core/pool.h"
+#include "store/experiment_internal.h"
 
 #include <hdf5.h>
 
@@ -15,7 +18,22 @@
 #include <unistd.h>
 
 #define TIME_CHUNK 65536
-#define POS_CHUNK 32768
+/* rows per chunk of /tracks/time and /tracks/position (512 KiB each) */
+#define TRACK_CHUNK ((size_t)65536)
+
+/* One chunk of /tracks/time (ds 0) or /tracks/position (ds 1) on its way to
+ * the file: cut by the writer, encoded by a pool thread, written in order. */
+typedef struct chunk_job {
+    zf_task task;
+    int ds;
+    size_t index;          /* chunk number along the rows */
+    size_t rawlen, elem;
+    unsigned char *raw;    /* TRACK_CHUNK rows, zero after the last sample */
+    unsigned char *enc;
+    size_t enclen;
+    int inline_rc;         /* status when encoded without a pool */
+    struct chunk_job *next;
+} chunk_job;
 
 struct zf_experiment {
     hid_t file;
@@ -23,6 +41,17 @@ struct zf_experiment {
     char *tmp;        /* NULL when opened read-only in place */
     hid_t dtime, dpos; /* open while appending tracks */
     size_t nsamples;
+    /* the track writer: rows staged into whole chunks, encoded in the pool's
+     * threads, written with H5Dwrite_chunk in chunk order */
+    zf_pool *pool;        /* borrowed; NULL: encode in the calling thread */
+    double *stage_t;      /* [TRACK_CHUNK] */
+    float *stage_p;       /* [2 * TRACK_CHUNK] */
+    size_t stage_n;       /* rows staged */
+    size_t chunk_next;    /* index of the next chunk to cut */
+    chunk_job *q_head, *q_tail;
+    size_t q_len;
+    size_t rows;          /* rows staged in all */
+    hsize_t ext;          /* rows both track datasets are extended to */
     size_t ntracks, cap;
     int64_t *offset;  /* [ntracks + 1] */
     char **src_file, **src_format, **src_sha, **src_ydir, **src_conv, **src_ind;
@@ -193,8 +222,34 @@ static void free_sources(zf_experiment *e)
     e->offset = NULL;
 }
 
+static void chunk_job_free(chunk_job *j)
+{
+    if (!j)
+        return;
+    free(j->raw);
+    free(j->enc);
+    free(j);
+}
+
+/* Drop every chunk not yet written (a failed or abandoned ingest). */
+static void discard_chunks(zf_experiment *e)
+{
+    while (e->q_head) {
+        chunk_job *j = e->q_head;
+        e->q_head = j->next;
+        if (e->pool)
+            zf_pool_cancel(e->pool, &j->task);
+        chunk_job_free(j);
+    }
+    e->q_tail = NULL;
+    e->q_len = 0;
+}
+
 static void destroy(zf_experiment *e)
 {
+    discard_chunks(e);
+    free(e->stage_t);
+    free(e->stage_p);
     for (int k = 0; k < 5; k++)
         if (e->dact[k] >= 0) H5Dclose(e->dact[k]);
     if (e->dtime >= 0) H5Dclose(e->dtime);
@@ -618,19 +673,27 @@ static int open_track_datasets(zf_experiment *e)
 {
     int rc = ZF_OK;
     hid_t g = H5I_INVALID_HID, space = H5I_INVALID_HID, dcpl = H5I_INVALID_HID;
-    hsize_t zero1[1] = {0}, max1[1] = {H5S_UNLIMITED}, chunk1[1] = {TIME_CHUNK};
-    hsize_t zero2[2] = {0, 2}, max2[2] = {H5S_UNLIMITED, 2}, chunk2[2] = {POS_CHUNK, 2};
+    hsize_t zero1[1] = {0}, max1[1] = {H5S_UNLIMITED}, chunk1[1] = {TRACK_CHUNK};
+    hsize_t zero2[2] = {0, 2}, max2[2] = {H5S_UNLIMITED, 2}, chunk2[2] = {TRACK_CHUNK, 2};
     if ((rc = ensure_group(e->file, "/tracks", &g)) != ZF_OK)
         goto done;
     if (H5Lexists(g, "time", H5P_DEFAULT) > 0) {
         rc = zf_error(ZF_EINVAL, "'%s': tracks were already written", e->path);
         goto done;
     }
+    if (!(e->stage_t = malloc(TRACK_CHUNK * sizeof *e->stage_t)) ||
+        !(e->stage_p = malloc(2 * TRACK_CHUNK * sizeof *e->stage_p))) {
+        rc = zf_error(ZF_ENOMEM, "out of memory");
+        goto done;
+    }
+    /* the order of h5py's pipeline: the checksum covers the stored bytes.
+     * Chunks are encoded by zf_chunk_encode and written with H5Dwrite_chunk;
+     * readers see ordinary shuffle + deflate + fletcher32 datasets. */
     ZF_H5(dcpl = plist_nodates(H5P_DATASET_CREATE), "cannot create property list");
     ZF_H5(H5Pset_chunk(dcpl, 1, chunk1), "cannot set chunking");
-    ZF_H5(H5Pset_fletcher32(dcpl), "cannot set fletcher32");
     ZF_H5(H5Pset_shuffle(dcpl), "cannot set shuffle");
     ZF_H5(H5Pset_deflate(dcpl, 1), "cannot set deflate");
+    ZF_H5(H5Pset_fletcher32(dcpl), "cannot set fletcher32");
     ZF_H5(space = H5Screate_simple(1, zero1, max1), "cannot create dataspace");
     ZF_H5(e->dtime = H5Dcreate2(g, "time", H5T_IEEE_F64LE, space, H5P_DEFAULT, dcpl, H5P_DEFAULT), "cannot create /tracks/time");
     H5Sclose(space);
@@ -638,9 +701,9 @@ static int open_track_datasets(zf_experiment *e)
     H5Pclose(dcpl);
     ZF_H5(dcpl = plist_nodates(H5P_DATASET_CREATE), "cannot create property list");
     ZF_H5(H5Pset_chunk(dcpl, 2, chunk2), "cannot set chunking");
-    ZF_H5(H5Pset_fletcher32(dcpl), "cannot set fletcher32");
     ZF_H5(H5Pset_shuffle(dcpl), "cannot set shuffle");
     ZF_H5(H5Pset_deflate(dcpl, 1), "cannot set deflate");
+    ZF_H5(H5Pset_fletcher32(dcpl), "cannot set fletcher32");
     ZF_H5(space = H5Screate_simple(2, zero2, max2), "cannot create dataspace");
     ZF_H5(e->dpos = H5Dcreate2(g, "position", H5T_IEEE_F32LE, space, H5P_DEFAULT, dcpl, H5P_DEFAULT), "cannot create /tracks/position");
     if ((rc = set_text_attr(e->dtime, "units", "s")) ||
@@ -653,6 +716,124 @@ done:
     if (space >= 0) H5Sclose(space);
     if (g >= 0) H5Gclose(g);
     return rc;
+}
+
+/* Extend both track datasets to the rows staged so far. */
+static int extend_tracks(zf_experiment *e)
+{
+    int rc = ZF_OK;
+    hsize_t size1[1] = {(hsize_t)e->rows}, size2[2] = {(hsize_t)e->rows, 2};
+    ZF_H5(H5Dset_extent(e->dtime, size1), "cannot extend /tracks/time");
+    ZF_H5(H5Dset_extent(e->dpos, size2), "cannot extend /tracks/position");
+    e->ext = (hsize_t)e->rows;
+done:
+    return rc;
+}
+
+static int encode_job(void *arg)
+{
+    chunk_job *j = arg;
+    if (!(j->enc = malloc(zf_chunk_bound(j->rawlen))))
+        return zf_error(ZF_ENOMEM, "out of memory");
+    return zf_chunk_encode(j->raw, j->rawlen, j->elem, ZF_CHUNK_FAST, j->enc, &j->enclen);
+}
+
+/* Write the oldest chunk (waiting for its encoding), extending the datasets
+ * to the rows staged so far when it lies beyond them. */
+static int write_head(zf_experiment *e)
+{
+    int rc = ZF_OK;
+    chunk_job *j = e->q_head;
+    e->q_head = j->next;
+    if (!e->q_head)
+        e->q_tail = NULL;
+    e->q_len--;
+    rc = e->pool ? zf_pool_wait(e->pool, &j->task) : j->inline_rc;
+    if (rc)
+        goto done;
+    hsize_t first = (hsize_t)(j->index * TRACK_CHUNK);
+    if (e->ext <= first && (rc = extend_tracks(e)) != ZF_OK)
+        goto done;
+    hsize_t off[2] = {first, 0};
+    ZF_H5(H5Dwrite_chunk(j->ds ? e->dpos : e->dtime, H5P_DEFAULT, 0, off, j->enclen, j->enc),
+          "cannot write %s (disk full?)", j->ds ? "/tracks/position" : "/tracks/time");
+done:
+    chunk_job_free(j);
+    return rc;
+}
+
+/* Write finished chunks in order; with all, or too many in flight, wait. */
+static int drain(zf_experiment *e, int all)
+{
+    int rc = ZF_OK;
+    size_t limit = e->pool ? 2 * (size_t)zf_pool_threads(e->pool) + 2 : 0;
+    while (e->q_head && !rc && (all || e->q_len > limit || (e->pool && zf_pool_done(e->pool, &e->q_head->task))))
+        rc = write_head(e);
+    return rc;
+}
+
+/* Hand the staged rows (a whole chunk, or the zero-padded last one) to the
+ * encoders: one job per dataset. */
+static int cut_chunk(zf_experiment *e)
+{
+    int rc = ZF_OK;
+    chunk_job *j[2] = {NULL, NULL};
+    for (int k = 0; k < 2; k++) {
+        if (!(j[k] = calloc(1, sizeof *j[k]))) {
+            rc = zf_error(ZF_ENOMEM, "out of memory");
+            goto done;
+        }
+        j[k]->ds = k;
+        j[k]->index = e->chunk_next;
+        j[k]->elem = k ? sizeof(float) : sizeof(double);
+        j[k]->rawlen = TRACK_CHUNK * (k ? 2 * sizeof(float) : sizeof(double));
+    }
+    if (e->stage_n < TRACK_CHUNK) {
+        memset(e->stage_t + e->stage_n, 0, (TRACK_CHUNK - e->stage_n) * sizeof *e->stage_t);
+        memset(e->stage_p + 2 * e->stage_n, 0, 2 * (TRACK_CHUNK - e->stage_n) * sizeof *e->stage_p);
+    }
+    /* the staged buffers go with the jobs; fresh ones take their place */
+    j[0]->raw = (unsigned char *)e->stage_t;
+    j[1]->raw = (unsigned char *)e->stage_p;
+    e->stage_t = NULL;
+    e->stage_p = NULL;
+    e->stage_n = 0;
+    e->chunk_next++;
+    for (int k = 0; k < 2; k++) {
+        j[k]->task.fn = encode_job;
+        j[k]->task.arg = j[k];
+        if (e->pool)
+            zf_pool_submit(e->pool, &j[k]->task);
+        else
+            j[k]->inline_rc = encode_job(j[k]);
+        if (e->q_tail)
+            e->q_tail->next = j[k];
+        else
+            e->q_head = j[k];
+        e->q_tail = j[k];
+        e->q_len++;
+        j[k] = NULL;
+    }
+    if (!(e->stage_t = malloc(TRACK_CHUNK * sizeof *e->stage_t)) ||
+        !(e->stage_p = malloc(2 * TRACK_CHUNK * sizeof *e->stage_p))) {
+        rc = zf_error(ZF_ENOMEM, "out of memory");
+        goto done;
+    }
+    rc = drain(e, 0);
+done:
+    chunk_job_free(j[0]);
+    chunk_job_free(j[1]);
+    return rc;
+}
+
+void zf_experiment_set_pool(zf_experiment *e, zf_pool *pool)
+{
+    if (!e || e->pool == pool)
+        return;
+    /* chunks in flight finish with the pool that has them */
+    if (e->q_head && drain(e, 1) != ZF_OK)
+        discard_chunks(e);
+    e->pool = pool;
 }
 
 static int grow_sources(zf_experiment *e)
@@ -712,7 +893,6 @@ int zf_experiment_append_track(zf_experiment *e, const zf_track *tr, const zf_tr
 {
     int rc = ZF_OK;
     hid_t fspace = H5I_INVALID_HID, mspace = H5I_INVALID_HID;
-    float *pos = NULL;
     if (e->dtime < 0 && (rc = open_track_datasets(e)) != ZF_OK)
         return rc;
     if ((rc = grow_sources(e)) != ZF_OK)
@@ -720,30 +900,21 @@ int zf_experiment_append_track(zf_experiment *e, const zf_track *tr, const zf_tr
     if (e->ntracks == 0)
         e->offset[0] = 0;
     size_t n = tr->n;
-    if (n) {
-        hsize_t start1[1] = {e->nsamples}, count1[1] = {n}, size1[1] = {e->nsamples + n};
-        hsize_t start2[2] = {e->nsamples, 0}, count2[2] = {n, 2}, size2[2] = {e->nsamples + n, 2};
-        if (!(pos = malloc(2 * n * sizeof *pos))) {
-            rc = zf_error(ZF_ENOMEM, "out of memory");
+    for (size_t i = 0; i < n;) {
+        size_t take = TRACK_CHUNK - e->stage_n;
+        if (take > n - i)
+            take = n - i;
+        memcpy(e->stage_t + e->stage_n, tr->t + i, take * sizeof *tr->t);
+        float *p = e->stage_p + 2 * e->stage_n;
+        for (size_t k = 0; k < take; k++) {
+            p[2 * k] = (float)tr->x[i + k];
+            p[2 * k + 1] = (float)tr->y[i + k];
+        }
+        e->stage_n += take;
+        e->rows += take;
+        i += take;
+        if (e->stage_n == TRACK_CHUNK && (rc = cut_chunk(e)) != ZF_OK)
             goto done;
-        }
-        for (size_t i = 0; i < n; i++) {
-            pos[2 * i] = (float)tr->x[i];
-            pos[2 * i + 1] = (float)tr->y[i];
-        }
-        ZF_H5(H5Dset_extent(e->dtime, size1), "cannot extend /tracks/time");
-        ZF_H5(fspace = H5Dget_space(e->dtime), "cannot get dataspace");
-        ZF_H5(H5Sselect_hyperslab(fspace, H5S_SELECT_SET, start1, NULL, count1, NULL), "cannot select");
-        ZF_H5(mspace = H5Screate_simple(1, count1, NULL), "cannot create dataspace");
-        ZF_H5(H5Dwrite(e->dtime, H5T_NATIVE_DOUBLE, mspace, fspace, H5P_DEFAULT, tr->t), "cannot write /tracks/time (disk full?)");
-        H5Sclose(fspace);
-        H5Sclose(mspace);
-        fspace = mspace = H5I_INVALID_HID;
-        ZF_H5(H5Dset_extent(e->dpos, size2), "cannot extend /tracks/position");
-        ZF_H5(fspace = H5Dget_space(e->dpos), "cannot get dataspace");
-        ZF_H5(H5Sselect_hyperslab(fspace, H5S_SELECT_SET, start2, NULL, count2, NULL), "cannot select");
-        ZF_H5(mspace = H5Screate_simple(2, count2, NULL), "cannot create dataspace");
-        ZF_H5(H5Dwrite(e->dpos, H5T_NATIVE_FLOAT, mspace, fspace, H5P_DEFAULT, pos), "cannot write /tracks/position (disk full?)");
     }
     if (e->ntracks == 0)
         e->act_offset[0] = 0;
@@ -786,7 +957,6 @@ int zf_experiment_append_track(zf_experiment *e, const zf_track *tr, const zf_tr
 done:
     if (fspace >= 0) H5Sclose(fspace);
     if (mspace >= 0) H5Sclose(mspace);
-    free(pos);
     return rc;
 }
 
@@ -801,6 +971,11 @@ int zf_experiment_finish_tracks(zf_experiment *e)
         return rc;
     if (e->ntracks == 0)
         e->offset[0] = e->act_offset[0] = 0;
+    /* the last, partial chunk, then everything still in flight */
+    if (e->stage_t && e->stage_n > 0 && (rc = cut_chunk(e)) != ZF_OK)
+        return rc;
+    if ((rc = drain(e, 1)) != ZF_OK || (e->ext != (hsize_t)e->rows && (rc = extend_tracks(e)) != ZF_OK))
+        return rc;
     if ((rc = ensure_group(e->file, "/tracks", &g)) != ZF_OK)
         return rc;
     double *missing = malloc((e->ntracks + 1) * sizeof *missing);

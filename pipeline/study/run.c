@@ -5,6 +5,7 @@
 #include "zfstress/pipeline.h"
 #include "zfstress/table.h"
 
+#include "core/pool.h"
 #include "study/study_internal.h"
 
 #include <dirent.h>
@@ -287,6 +288,7 @@ int zf_run(const zf_study *s, const zf_outputs *o, const zf_run_opts *ro, const 
 
     if ((rc = zf_mkdir_p(o->dir)))
         return rc;
+    zf_jobs_set(ro->jobs); /* threads of the per-subject stages */
     if ((log = fopen(o->log, "a")) != NULL) {
         zf_log_set_file(log);
         fprintf(log, "== %s\n", command ? command : "zfstress run");

@@ -9,6 +9,8 @@
 #include "zfstress/table.h"
 #include "zfstress/track.h"
 
+#include "core/pool.h"
+#include "store/experiment_internal.h"
 #include "study/study_internal.h"
 
 #include <limits.h>
@@ -208,6 +210,21 @@ typedef struct ingest_ctx {
     int any_individual;
 } ingest_ctx;
 
+/* Every reader's track: each time known and later than the one before (metrics divide
+ * by the step; a repeated time is a duplicated row or a concatenation). Named by the
+ * sheet row and the file as the sheet names it. */
+static int check_times(const zf_table *t, size_t row, const char *file, const zf_track *tr, const zf_track_info *info)
+{
+    int rc = ZF_OK;
+    for (size_t i = 0; i < tr->n && rc == ZF_OK; i++)
+        if (!isfinite(tr->t[i]) || (i && !(tr->t[i] > tr->t[i - 1])))
+            rc = zf_error(ZF_EDATA, "'%s':%zu: '%s'%s%s: sample %zu: time %.10g s %s: expected strictly increasing times in seconds",
+                          t->path, t->line[row], file, info->individual[0] ? ": individual " : "", info->individual, i + 1,
+                          tr->t[i], !isfinite(tr->t[i]) ? "is not a finite number"
+                          : tr->t[i] == tr->t[i - 1] ? "repeats the sample before" : "goes backwards");
+    return rc;
+}
+
 static int ingest_sink(void *vctx, zf_track *tr, const zf_track_info *info)
 {
     ingest_ctx *c = vctx;
@@ -224,6 +241,8 @@ static int ingest_sink(void *vctx, zf_track *tr, const zf_track_info *info)
     else if (zf_track_missing(tr) == tr->n)
         return zf_error(ZF_EDATA, "'%s'%s%s: every position is missing: expected at least one tracked sample", c->file,
                         info->individual[0] ? ": individual " : "", info->individual);
+    else if ((rc = check_times(t, c->row, c->file, tr, info)) != ZF_OK)
+        return rc;
     if (c->n == c->cap) {
         size_t cap = c->cap ? 2 * c->cap : 64;
         char **cells = realloc(c->cells, cap * w * sizeof *cells);
@@ -276,52 +295,182 @@ static int ingest_sink(void *vctx, zf_track *tr, const zf_track_info *info)
 
 static char individual_column[] = "individual";
 
-/* Read the track file of sheet row r into the experiment through the sink;
- * its SHA-256 goes to sha_out (64 hex digits). */
-static int ingest_row(const zf_study *s, const zf_table *t, size_t r, const char *dir, ingest_ctx *c, char *sha_out)
-{
-    int rc;
+/* One sheet row read by a pool thread: the file's SHA-256 and every track
+ * its reader emitted, kept until the writer replays them into ingest_sink in
+ * sheet order. Formats whose readers use HDF5 (not thread-safe, and the
+ * writer uses it) are read by the writer itself (defer). */
+typedef struct got_track {
+    zf_track tr;
+    zf_track_info info;
+    zf_activity act;
+} got_track;
+
+typedef struct row_job {
+    zf_task task;
+    const zf_study *s;
+    const zf_table *t;
+    size_t r;
+    const char *dir;
     zf_read_opts o;
-    const char *fmt;
-    const zf_format *used = NULL;
+    const char *fmt;       /* as the study or sheet says ("auto" or a name) */
+    const zf_format *used; /* reader, when the job read the file */
+    char *path;
     char sha[65];
-    int cf = zf_table_col(t, "file");
-    zf_sheet_row_opts(s, t, r, &o, &fmt);
-    const char *file = zf_table_cell(t, r, (size_t)cf);
-    char *path = zf_path_join(dir, file);
-    if (!path)
+    int hashed;            /* sha is set */
+    int defer;             /* the writer detects and reads (HDF5-based formats) */
+    got_track *tracks;
+    size_t n, cap;
+} row_job;
+
+static void row_job_clear(row_job *j)
+{
+    for (size_t k = 0; k < j->n; k++) {
+        zf_track_free(&j->tracks[k].tr);
+        zf_activity_free(&j->tracks[k].act);
+    }
+    free(j->tracks);
+    free(j->path);
+    j->tracks = NULL;
+    j->path = NULL;
+    j->n = j->cap = 0;
+    j->hashed = j->defer = 0;
+    j->used = NULL;
+}
+
+/* The sink of a pool thread: keep the track (its arrays taken) and a copy of what came with it. */
+static int collect_sink(void *vctx, zf_track *tr, const zf_track_info *info)
+{
+    row_job *j = vctx;
+    if (j->n == j->cap) {
+        size_t cap = j->cap ? 2 * j->cap : 4;
+        got_track *g = realloc(j->tracks, cap * sizeof *g);
+        if (!g)
+            return zf_error(ZF_ENOMEM, "out of memory");
+        j->tracks = g;
+        j->cap = cap;
+    }
+    got_track *g = &j->tracks[j->n];
+    g->tr = *tr;
+    zf_track_init(tr);
+    g->info = *info;
+    g->info.activity = NULL;
+    zf_activity_init(&g->act);
+    j->n++;
+    if (info->activity) {
+        const zf_activity *a = info->activity;
+        for (size_t i = 0; i < a->n; i++)
+            if (zf_activity_push(&g->act, a->start_s[i], a->duration_s[i], a->inactive_mm[i], a->small_mm[i],
+                                 a->large_mm[i]) != ZF_OK)
+                return ZF_ENOMEM;
+        g->info.activity = &g->act; /* marks the copy; pointed at again when replayed */
+    }
+    return ZF_OK;
+}
+
+/* Readers that may run beside the writer: everything but the HDF5-based ones. */
+static int thread_safe_format(const char *name)
+{
+    return strcmp(name, "sleap") != 0 && strcmp(name, "zebrazoom") != 0;
+}
+
+static int starts_as_hdf5(const char *path)
+{
+    static const unsigned char sig[8] = {0x89, 'H', 'D', 'F', '\r', '\n', 0x1a, '\n'};
+    unsigned char head[8];
+    FILE *fp = fopen(path, "rb");
+    if (!fp)
+        return 0; /* detection then reports the problem */
+    size_t n = fread(head, 1, sizeof head, fp);
+    fclose(fp);
+    return n == sizeof head && memcmp(head, sig, sizeof sig) == 0;
+}
+
+/* The pool thread's part of a row: hash, detect, read into the job. */
+static int row_task(void *arg)
+{
+    row_job *j = arg;
+    const zf_table *t = j->t;
+    int cf = zf_table_col(t, "file"), rc;
+    const char *file = zf_table_cell(t, j->r, (size_t)cf);
+    if (!(j->path = zf_path_join(j->dir, file)))
         return ZF_ENOMEM;
-    if ((rc = zf_sha256_file(path, sha)) != ZF_OK) {
+    if ((rc = zf_sha256_file(j->path, j->sha)) != ZF_OK) {
         char why[1024];
         snprintf(why, sizeof why, "%s", zf_errmsg());
-        zf_error(rc, "'%s':%zu: column %d 'file': %s", t->path, t->line[r], cf + 1, why);
-        goto done;
+        return zf_error(rc, "'%s':%zu: column %d 'file': %s", t->path, t->line[j->r], cf + 1, why);
     }
-    memcpy(sha_out, sha, 64);
-    c->row = r;
-    c->file = file;
-    c->sha = sha;
-    c->o = &o;
+    j->hashed = 1;
+    if (strcmp(j->fmt, "auto") == 0) {
+        if (starts_as_hdf5(j->path)) {
+            j->defer = 1;
+            return ZF_OK;
+        }
+        if ((rc = zf_format_detect(j->path, &j->used)) != ZF_OK)
+            return rc;
+    } else {
+        j->used = zf_format_find(j->fmt);
+    }
+    if (!j->used || !thread_safe_format(j->used->name)) {
+        j->defer = 1;
+        j->used = NULL;
+        return ZF_OK;
+    }
+    return zf_read_tracks(j->path, j->used->name, &j->o, collect_sink, j, NULL);
+}
+
+/* The writer's part of row r: what the job found, in the order a serial read
+ * would meet it; its SHA-256 goes to sha_out (64 hex digits). */
+static int ingest_row(zf_pool *pool, row_job *j, ingest_ctx *c, char *sha_out)
+{
+    int rc;
+    const zf_table *t = j->t;
+    const zf_format *used = NULL;
+    char why[2048];
+    int cf = zf_table_col(t, "file");
+    rc = zf_pool_wait(pool, &j->task);
+    if (!j->hashed)
+        return rc; /* the path or the hash failed: the message says which */
+    memcpy(sha_out, j->sha, 64);
+    c->row = j->r;
+    c->file = zf_table_cell(t, j->r, (size_t)cf);
+    c->sha = j->sha;
+    c->o = &j->o;
     c->emitted = 0;
-    c->format = fmt;
-    if (strcmp(fmt, "auto") == 0) {
-        if ((rc = zf_format_detect(path, &used)) != ZF_OK)
-            goto done;
-        c->format = used->name;
+    c->format = j->used ? j->used->name : j->fmt;
+    if (j->defer) {
+        if (strcmp(j->fmt, "auto") == 0) {
+            if ((rc = zf_format_detect(j->path, &used)) != ZF_OK)
+                return rc;
+            c->format = used->name;
+        }
+        if ((rc = zf_read_tracks(j->path, c->format, &j->o, ingest_sink, c, &used)) != ZF_OK)
+            return rc;
+    } else {
+        /* replay: the tracks the reader emitted, then its failure if it failed */
+        int read_rc = rc;
+        snprintf(why, sizeof why, "%s", zf_errmsg());
+        for (size_t k = 0; k < j->n; k++) {
+            if (j->tracks[k].info.activity)
+                j->tracks[k].info.activity = &j->tracks[k].act;
+            if ((rc = ingest_sink(c, &j->tracks[k].tr, &j->tracks[k].info)) != ZF_OK)
+                return rc;
+        }
+        if (read_rc != ZF_OK)
+            return zf_error(read_rc, "%s", why);
     }
-    if ((rc = zf_read_tracks(path, c->format, &o, ingest_sink, c, &used)) != ZF_OK)
-        goto done;
     if (c->emitted == 0)
-        rc = zf_error(ZF_EDATA, "'%s':%zu: '%s' has no track%s%s%s", t->path, t->line[r], file,
-                      o.individual ? " for individual '" : "", o.individual ? o.individual : "", o.individual ? "'" : "");
-done:
-    free(path);
+        rc = zf_error(ZF_EDATA, "'%s':%zu: '%s' has no track%s%s%s", t->path, t->line[j->r], c->file,
+                      j->o.individual ? " for individual '" : "", j->o.individual ? j->o.individual : "",
+                      j->o.individual ? "'" : "");
     return rc;
 }
 
 int zf_stage_ingest(const zf_study *s, zf_experiment *e, const char *command, int keep_going)
 {
     int rc = ZF_OK;
+    zf_pool *pool = NULL;
+    row_job *jobs = NULL;
+    size_t window = 0, submitted = 0, waited = 0;
     zf_table *t = NULL, subjects;
     char *dir = NULL, *hashes = NULL, *excluded = NULL;
     size_t nexcluded = 0;
@@ -348,12 +497,36 @@ int zf_stage_ingest(const zf_study *s, zf_experiment *e, const char *command, in
         goto done;
     c.e = e;
     c.sheet = t;
+    /* rows are hashed and parsed by the pool, at most jobs + 1 ahead of the
+     * writer, which takes them in sheet order: memory is bounded by a few
+     * tracks and the file does not depend on the number of threads */
+    window = (size_t)zf_jobs() + 1;
+    if ((rc = zf_pool_new(zf_jobs(), &pool)) != ZF_OK)
+        goto done;
+    if (!(jobs = calloc(window, sizeof *jobs))) {
+        rc = zf_error(ZF_ENOMEM, "out of memory");
+        goto done;
+    }
+    zf_experiment_set_pool(e, pool);
     zf_progress prog;
     zf_progress_start(&prog, "ingest", "files", t->nrow);
     for (size_t r = 0; r < t->nrow; r++) {
         size_t n_before = c.n;
+        for (; submitted < t->nrow && submitted < r + window; submitted++) {
+            row_job *j = &jobs[submitted % window];
+            j->s = s;
+            j->t = t;
+            j->r = submitted;
+            j->dir = dir;
+            zf_sheet_row_opts(s, t, submitted, &j->o, &j->fmt);
+            j->task.fn = row_task;
+            j->task.arg = j;
+            zf_pool_submit(pool, &j->task);
+        }
         memset(hashes + 64 * (r + 1), '0', 64);
-        rc = ingest_row(s, t, r, dir, &c, hashes + 64 * (r + 1));
+        rc = ingest_row(pool, &jobs[r % window], &c, hashes + 64 * (r + 1));
+        row_job_clear(&jobs[r % window]);
+        waited = r + 1;
         zf_progress_step(&prog, r + 1);
         if (rc == ZF_OK)
             continue;
@@ -426,6 +599,14 @@ int zf_stage_ingest(const zf_study *s, zf_experiment *e, const char *command, in
     zf_log(ZF_LOG_INFO, "ingest: %zu subjects, %zu samples%s", zf_experiment_nsubjects(e), zf_experiment_nsamples(e),
            nexcluded ? " (subjects excluded: see /provenance/excluded)" : "");
 done:
+    /* rows still in the pool are dropped; the writer's chunks are flushed or dropped */
+    for (size_t r = waited; jobs && r < submitted; r++) {
+        zf_pool_cancel(pool, &jobs[r % window].task);
+        row_job_clear(&jobs[r % window]);
+    }
+    zf_experiment_set_pool(e, NULL);
+    zf_pool_free(pool);
+    free(jobs);
     if (c.cells)
         for (size_t i = 0; i < c.n * (t ? t->ncol + 1 : 0); i++)
             free(c.cells[i]);
@@ -652,6 +833,90 @@ done:
     return rc;
 }
 
+/* The declared designs of the stats stage: factorial on /metrics, dose-response
+ * on /metrics with the dose column, split-plot on /binned (rows appended to st). */
+static int stage_stats_designs(const zf_study *s, zf_experiment *e, const zf_table *sub, const char *const *group,
+                               const zf_metric_column *cols, size_t ncols, const zf_compare_opts *opts,
+                               zf_stat_table *st)
+{
+    size_t ns = zf_experiment_nsubjects(e), nbin = 0;
+    const char **lev = NULL, **wl = NULL;
+    double *v = NULL, *dose = NULL, *bv = NULL, *bstart = NULL;
+    char (*wlabel)[32] = NULL;
+    int fcol[ZF_MAX_FACTORS], dcol = -1, rc = ZF_OK;
+
+    if (!s->nfactors && !s->dose && !s->repeated)
+        return ZF_OK;
+    if (!(v = malloc((ns + 1) * sizeof *v)) || !(dose = malloc((ns + 1) * sizeof *dose)) ||
+        !(lev = malloc((ns * (s->nfactors ? s->nfactors : 1) + 1) * sizeof *lev))) {
+        rc = zf_error(ZF_ENOMEM, "out of memory");
+        goto done;
+    }
+    for (size_t f = 0; f < s->nfactors; f++) {
+        if ((fcol[f] = zf_table_col(sub, s->factors[f])) < 0) {
+            rc = zf_error(ZF_EDATA, "'%s': no subject column '%s' (compare.factors in '%s')", sub->path, s->factors[f], s->path);
+            goto done;
+        }
+        for (size_t i = 0; i < ns; i++)
+            if (!(lev[i * s->nfactors + f] = zf_table_cell(sub, i, (size_t)fcol[f]))[0]) {
+                rc = zf_error(ZF_EDATA, "'%s': subject %zu has no value in column '%s' (compare.factors in '%s')", sub->path,
+                              i + 1, s->factors[f], s->path);
+                goto done;
+            }
+    }
+    if (s->dose) {
+        if ((dcol = zf_table_col(sub, s->dose)) < 0) {
+            rc = zf_error(ZF_EDATA, "'%s': no subject column '%s' (compare.dose in '%s')", sub->path, s->dose, s->path);
+            goto done;
+        }
+        for (size_t i = 0; i < ns; i++) {
+            const char *cell = zf_table_cell(sub, i, (size_t)dcol);
+            int k = zf_parse_number(cell, &dose[i]);
+            if (k == ZF_NUM_BAD || (k == ZF_NUM_OK && (dose[i] < 0 || isinf(dose[i])))) {
+                rc = zf_error(ZF_EDATA, "'%s': subject %zu: column '%s': expected a dose >= 0, got \"%s\" (compare.dose in '%s')",
+                              sub->path, i + 1, s->dose, cell, s->path);
+                goto done;
+            }
+        }
+    }
+    for (size_t m = 0; m < ncols; m++) {
+        if ((rc = zf_experiment_read_metric(e, cols[m].name, v, ns)) ||
+            (s->nfactors && (rc = zf_stats_factorial(st, cols[m].name, (const char *const *)s->factors, s->nfactors, lev,
+                                                     v, ns, opts))) ||
+            (s->dose && (rc = zf_stats_dose(st, cols[m].name, s->dose, dose, v, ns, opts))))
+            goto done;
+        if (!s->repeated)
+            continue;
+        free(bv);
+        free(bstart);
+        bv = bstart = NULL;
+        if ((rc = zf_experiment_read_binned(e, cols[m].name, &bv, &nbin, &bstart)))
+            goto done;
+        free(wl);
+        free(wlabel);
+        wlabel = NULL;
+        if (!(wl = malloc((nbin + 1) * sizeof *wl)) || !(wlabel = malloc((nbin + 1) * sizeof *wlabel))) {
+            rc = zf_error(ZF_ENOMEM, "out of memory");
+            goto done;
+        }
+        for (size_t b = 0; b < nbin; b++) { /* bin starts as level names, as binned.csv's bin_start_s */
+            snprintf(wlabel[b], sizeof wlabel[b], "%.15g", bstart[b]);
+            wl[b] = wlabel[b];
+        }
+        if ((rc = zf_stats_repeated(st, cols[m].name, s->factor, s->repeated, group, bv, ns, wl, nbin, opts)))
+            goto done;
+    }
+done:
+    free(v);
+    free(dose);
+    free(lev);
+    free(wl);
+    free(wlabel);
+    free(bv);
+    free(bstart);
+    return rc;
+}
+
 int zf_stage_stats(const zf_study *s, zf_experiment *e, const char *stats_csv)
 {
     zf_metric_column *cols = NULL;
@@ -686,10 +951,17 @@ int zf_stage_stats(const zf_study *s, zf_experiment *e, const char *stats_csv)
     opts.adjust = zf_adjust_parse(s->adjust);
     if ((rc = zf_study_endpoints(s, &cols, &ncols)))
         goto done;
+    /* the default comparisons with the assumption checks beside them */
     for (size_t m = 0; m < ncols; m++)
         if ((rc = zf_experiment_read_metric(e, cols[m].name, v, ns)) ||
-            (rc = zf_stats_compare(&st, cols[m].name, group, v, ns, &opts)))
+            (rc = zf_stats_compare(&st, cols[m].name, group, v, ns, &opts)) ||
+            (rc = zf_stats_checks(&st, cols[m].name, group, v, ns, &opts)))
             goto done;
+    /* the designs the study declares (compare.factors, compare.dose, compare.repeated) */
+    if ((rc = stage_stats_designs(s, e, sub, group, cols, ncols, &opts, &st)) != ZF_OK)
+        goto done;
+    if (s->family == ZF_FAMILY_STUDY && (rc = zf_stat_table_adjust_study(&st, opts.adjust)) != ZF_OK)
+        goto done;
     /* subjects excluded at ingest (--keep-going) are named in every row's note */
     if (zf_experiment_get_text(e, "/provenance", "excluded", &excluded) == ZF_OK && excluded[0]) {
         size_t nx = 0;

@@ -45,6 +45,14 @@ void zf_study_free(zf_study *s)
         free(*owned[i]);
         *owned[i] = NULL;
     }
+    for (size_t i = 0; i < s->nfactors; i++)
+        free(s->factors[i]);
+    free(s->factors);
+    free(s->repeated);
+    free(s->dose);
+    s->factors = NULL;
+    s->nfactors = 0;
+    s->repeated = s->dose = NULL;
     plot_keys_free(s);
 }
 
@@ -59,6 +67,7 @@ typedef struct ctx {
     zf_zone *zone;       /* arena.zones: the zone being filled */
     int zone_shapes;     /* shape keys seen in it */
     void *item;          /* plot/figures: the list entry being filled */
+    int in_cells;        /* walking a panel's cells: (a YAML alias can point a panel at itself) */
 } ctx;
 
 static int at(const ctx *c, const yaml_node_t *n, const char *fmt, ...)
@@ -140,6 +149,14 @@ static int walk(ctx *c, const yaml_node_t *map, const char *where, const key_row
         const char *name = k ? scalar(k) : NULL;
         if (!name || !v)
             return at(c, k ? k : map, "%s: expected text keys", where);
+        /* YAML forbids repeated keys; libyaml keeps both, and which one wins would be an accident */
+        for (yaml_node_pair_t *q = map->data.mapping.pairs.start; q < p; q++) {
+            yaml_node_t *qk = yaml_document_get_node(c->doc, q->key);
+            const char *qn = qk ? scalar(qk) : NULL;
+            if (qn && strcmp(qn, name) == 0)
+                return at(c, k, "key '%s' given twice (first on line %zu): expected each key once", name,
+                          (size_t)qk->start_mark.line + 1);
+        }
         size_t i;
         for (i = 0; i < nrows; i++)
             if (strcmp(rows[i].name, name) == 0)
@@ -531,11 +548,12 @@ static int k_control(ctx *c, const char *k, const yaml_node_t *v) { return get_s
 static int k_adjust(ctx *c, const char *k, const yaml_node_t *v)
 {
     const char *s = scalar(v);
-    static const char *ok[] = {"holm", "bonferroni", "hochberg", "BH", "none"};
+    static const char *ok[] = {"holm", "bonferroni", "hochberg", "BH", "BY", "sidak", "holm-sidak", "none"};
     for (size_t i = 0; s && i < sizeof ok / sizeof ok[0]; i++)
         if (strcmp(s, ok[i]) == 0)
             return get_string(c, k, v, &c->s->adjust);
-    return at(c, v, "key '%s': expected holm, bonferroni, hochberg, BH or none, got \"%s\"", k, s ? s : "(not text)");
+    return at(c, v, "key '%s': expected holm, bonferroni, hochberg, BH, BY, sidak, holm-sidak or none, got \"%s\"", k,
+              s ? s : "(not text)");
 }
 static int k_boot(ctx *c, const char *k, const yaml_node_t *v)
 {
@@ -553,8 +571,64 @@ static int k_seed(ctx *c, const char *k, const yaml_node_t *v)
         c->s->seed = (unsigned long)x;
     return rc;
 }
+/* compare.factors: a list of 1 to 4 distinct sample-sheet columns (a factorial design) */
+static int k_factors(ctx *c, const char *k, const yaml_node_t *v)
+{
+    zf_study *s = c->s;
+    if (v->type != YAML_SEQUENCE_NODE || v->data.sequence.items.top == v->data.sequence.items.start)
+        return at(c, v, "key '%s': expected a list of 1 to 4 sample-sheet columns, e.g. [stressor, drug]", k);
+    for (size_t i = 0; i < s->nfactors; i++)
+        free(s->factors[i]);
+    free(s->factors);
+    s->nfactors = 0;
+    if (!(s->factors = calloc(4, sizeof *s->factors)))
+        return zf_error(ZF_ENOMEM, "out of memory");
+    for (yaml_node_item_t *it = v->data.sequence.items.start; it < v->data.sequence.items.top; it++) {
+        yaml_node_t *e = yaml_document_get_node(c->doc, *it);
+        const char *name = e ? scalar(e) : NULL;
+        if (!name || !*name)
+            return at(c, e ? e : v, "key '%s': expected column names, got a list or mapping", k);
+        if (s->nfactors == 4)
+            return at(c, e, "key '%s': expected at most 4 factors", k);
+        for (size_t i = 0; i < s->nfactors; i++)
+            if (strcmp(s->factors[i], name) == 0)
+                return at(c, e, "key '%s': column '%s' named twice", k, name);
+        if (!(s->factors[s->nfactors] = zf_strdup(name)))
+            return ZF_ENOMEM;
+        s->nfactors++;
+    }
+    return ZF_OK;
+}
+/* compare.repeated: the within-subject factor; the pipeline has the time bins of /binned */
+static int k_repeated(ctx *c, const char *k, const yaml_node_t *v)
+{
+    const char *s = scalar(v);
+    if (!s || (strcmp(s, "bin") != 0 && strcmp(s, "bin_start_s") != 0))
+        return at(c, v, "key '%s': expected bin (the time bins of /binned), got \"%s\"", k, s ? s : "(not text)");
+    return get_string(c, k, v, &c->s->repeated);
+}
+static int k_dose(ctx *c, const char *k, const yaml_node_t *v)
+{
+    const char *s = scalar(v);
+    if (!s || !*s)
+        return at(c, v, "key '%s': expected the sample-sheet column of the dose, e.g. dose_mg_per_l", k);
+    return get_string(c, k, v, &c->s->dose);
+}
+static int k_family(ctx *c, const char *k, const yaml_node_t *v)
+{
+    const char *s = scalar(v);
+    if (s && strcmp(s, "metric") == 0)
+        c->s->family = 0;
+    else if (s && strcmp(s, "study") == 0)
+        c->s->family = 1;
+    else
+        return at(c, v, "key '%s': expected metric (the contrasts of one procedure within a metric) or study "
+                        "(across all metrics), got \"%s\"", k, s ? s : "(not text)");
+    return ZF_OK;
+}
 static const key_row compare_keys[] = {{"factor", k_factor}, {"control", k_control}, {"adjust", k_adjust},
-                                       {"bootstrap", k_boot}, {"seed", k_seed}};
+                                       {"bootstrap", k_boot}, {"seed", k_seed}, {"factors", k_factors},
+                                       {"repeated", k_repeated}, {"dose", k_dose}, {"family", k_family}};
 static int k_compare(ctx *c, const char *k, const yaml_node_t *v)
 {
     (void)k;
@@ -789,7 +863,7 @@ static int k_plot_metrics(ctx *c, const char *k, const yaml_node_t *v)
             rc = at(c, kn ? kn : v, "plot.metrics: expected metric names as keys");
             break;
         }
-        if (zf_metric_find(name) < 0) {
+        if (zf_metric_find(name) < 0 && strncmp(name, "zone_", 5) != 0) {
             rc = at(c, kn, "plot.metrics: unknown metric '%s' ('zfstress metrics --list' prints the catalogue)", name);
             break;
         }
@@ -851,8 +925,10 @@ static int k_f_kind(ctx *c, const char *k, const yaml_node_t *v)
 static int k_f_metrics(ctx *c, const char *k, const yaml_node_t *v)
 {
     int rc = get_list(c, k, v, &FIG->metrics, &FIG->nmetrics);
+    /* per-zone columns (zone_<name>_...) are checked when drawn: the zones
+     * may be declared after figures: */
     for (size_t i = 0; !rc && i < FIG->nmetrics; i++)
-        if (zf_metric_find(FIG->metrics[i]) < 0)
+        if (zf_metric_find(FIG->metrics[i]) < 0 && strncmp(FIG->metrics[i], "zone_", 5) != 0)
             rc = at(c, v, "key '%s': unknown metric '%s' ('zfstress metrics --list' prints the catalogue)", k,
                     FIG->metrics[i]);
     return rc;
@@ -941,7 +1017,12 @@ static int k_f_cells(ctx *c, const char *k, const yaml_node_t *v)
 {
     (void)k;
     zf_study_figure *f = FIG;
-    return figure_list(c, "cells", v, &f->cells, &f->ncells, 1);
+    if (c->in_cells) /* checked before descending: an alias may make the cells contain this panel */
+        return at(c, v, "cells: a panel cannot hold a panel");
+    c->in_cells = 1;
+    int rc = figure_list(c, "cells", v, &f->cells, &f->ncells, 1);
+    c->in_cells = 0;
+    return rc;
 }
 #undef FIG
 static const key_row figure_keys[] = {
@@ -1056,7 +1137,7 @@ static int read_all(const char *path, char **out, size_t *len)
     if (!buf)
         rc = zf_error(ZF_ENOMEM, "out of memory");
     else if (!rc && ferror(fp))
-        rc = zf_error(ZF_EIO, "'%s': read error", path);
+        rc = zf_error(ZF_EIO, "'%s': cannot read: %s", path, strerror(errno));
     fclose(fp);
     if (rc) {
         free(buf);
@@ -1084,6 +1165,38 @@ int zf_study_load(const char *path, zf_study *out)
     return rc;
 }
 
+/* libyaml's scanner is quadratic in the depth of unclosed flow collections
+ * ("[[[[..." hangs it) and its loader follows aliases into cycles: a study
+ * file never nests deeper than a few levels, so refuse deep nesting before
+ * parsing. Brackets are counted outside comments (quotes are not tracked, so
+ * a quoted '[' counts too: harmless at this limit). */
+#define STUDY_MAX_NESTING 64
+static int nesting_check(const char *path, const char *text, size_t len)
+{
+    size_t line = 1, col = 0, depth = 0;
+    int comment = 0, rc = ZF_OK;
+    for (size_t i = 0; i < len && rc == ZF_OK; i++) {
+        char ch = text[i];
+        col++;
+        if (ch == '\n') {
+            line++;
+            col = 0;
+            comment = 0;
+        } else if (comment) {
+            continue;
+        } else if (ch == '#' && (i == 0 || text[i - 1] == ' ' || text[i - 1] == '\t' || text[i - 1] == '\n')) {
+            comment = 1;
+        } else if (ch == '[' || ch == '{') {
+            if (++depth > STUDY_MAX_NESTING)
+                rc = zf_error(ZF_ESTUDY, "'%s':%zu:%zu: lists and mappings nested deeper than %d levels: expected a study "
+                              "file (a few levels of keys)", path, line, col, STUDY_MAX_NESTING);
+        } else if ((ch == ']' || ch == '}') && depth > 0) {
+            depth--;
+        }
+    }
+    return rc;
+}
+
 int zf_study_parse(const char *path, const char *dir, const char *text, size_t len, zf_study *out)
 {
     int rc = ZF_OK;
@@ -1105,6 +1218,8 @@ int zf_study_parse(const char *path, const char *dir, const char *text, size_t l
         rc = ZF_ENOMEM;
         goto done;
     }
+    if ((rc = nesting_check(path, s.text, len)) != ZF_OK)
+        goto done;
     if (!yaml_parser_initialize(&parser)) {
         rc = zf_error(ZF_ENOMEM, "out of memory");
         goto done;
@@ -1130,6 +1245,8 @@ int zf_study_parse(const char *path, const char *dir, const char *text, size_t l
     c.top_mm = c.bottom_mm = 0;
     c.zone = NULL;
     c.zone_shapes = 0;
+    c.item = NULL;
+    c.in_cells = 0;
     if ((rc = walk(&c, root, "study", top_keys, sizeof top_keys / sizeof top_keys[0])) != ZF_OK)
         goto done;
     if ((rc = metric_keys_finish(&c)) != ZF_OK)

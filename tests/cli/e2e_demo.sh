@@ -11,10 +11,12 @@ assert "no temporaries" test -z "$(find a -name '*.tmp')"
 assert "metrics.csv: 48 fish + header" test "$(wc -l < a/metrics.csv)" -eq 49
 assert "metrics.csv header" test "$(head -1 a/metrics.csv | cut -d, -f1-5)" = "subject,group,dose_mg_per_l,distance_mm,mean_speed_mm_s"
 assert "stats.csv header" test "$(head -1 a/stats.csv)" = "metric,contrast,procedure,n1,n2,estimate,ci_low,ci_high,statistic,df,df2,p,p_adjusted,adjust_method,note"
-# 9 endpoints x 42 rows: 3 contrasts (ket2, ket20, ket40 - control) x 8 two-group procedures
+# 9 endpoints x 47 rows: 3 contrasts (ket2, ket20, ket40 - control) x 8 two-group procedures
 # (welch_t, student_t, mann_whitney, permutation, mean_diff, median_diff, cohens_d, hedges_g)
-# + 3 omnibus (anova, welch_anova, kruskal_wallis) + 6 pairs tukey_hsd + 3 dunnett + 6 pairs dunn
-assert "stats.csv rows" test "$(($(wc -l < a/stats.csv) - 1))" -eq $(($("$ZF" metrics --list | awk -F'\t' '$5 == 1 && ($3 == "any" || $3 == "side")' | wc -l) * 42))
+# + 3 omnibus (anova, welch_anova, kruskal_wallis) + 6 pairs tukey_hsd + 3 dunnett + 6 pairs dunn,
+# + 5 assumption checks the stats stage adds beside them (Statistics II): shapiro_wilk per level (4)
+# and brown_forsythe across the levels (1): 47 rows per endpoint
+assert "stats.csv rows" test "$(($(wc -l < a/stats.csv) - 1))" -eq $(($("$ZF" metrics --list | awk -F'\t' '$5 == 1 && ($3 == "any" || $3 == "side")' | wc -l) * 47))
 # default figure set (no figures: in the study): an estimation plot and a time course per endpoint
 # (9 x 2), trajectories.png and heatmap.png
 assert "default figures: an estimation plot and a time course per endpoint, trajectories, heatmap" test "$(find a/figures -name '*.png' | wc -l)" -eq $((2 * $("$ZF" metrics --list | awk -F'\t' '$5 == 1 && ($3 == "any" || $3 == "side")' | wc -l) + 2))

@@ -11,7 +11,7 @@ stdout_has '^zfstress 0\.1\.0, hdf5 [0-9.]+, gsl [0-9.]+, libpng'
 expect 2 "$ZF" frobnicate
 stderr_has "unknown command 'frobnicate'"
 expect 2 "$ZF" help frobnicate
-for cmd in run check ingest metrics stats plot info reproduce formats simulate; do
+for cmd in run check ingest metrics stats plot info reproduce verify formats simulate; do
     expect 0 "$ZF" help "$cmd"
     cp "$WORK/last.out" "$WORK/help_$cmd.out"
     stdout_has "^Usage: zfstress $cmd"
