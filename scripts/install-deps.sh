@@ -1,12 +1,18 @@
 #!/usr/bin/env bash
 # install-deps.sh: install what zfstress needs to build and test, with apt-get on Debian/Ubuntu.
 # Elsewhere it prints the package names to install by hand.
+# usage: install-deps.sh [reliability]   (reliability: also clang + libFuzzer and valgrind, for
+# scripts/fuzz.sh and scripts/valgrind-demo.sh, which .ci/run runs)
 set -euo pipefail
 
 # build: compiler, CMake, HDF5 (C), GSL, libpng, cairo, libyaml, OpenSSL (SHA-256), zlib, the font
 # tests: h5dump (hdf5-tools) and h5py to check the experiment file opens in both; chromium renders report.html
 packages=(gcc make cmake pkg-config libhdf5-dev hdf5-tools libgsl-dev libpng-dev libcairo2-dev
           libyaml-dev libssl-dev zlib1g-dev fonts-dejavu-core python3 python3-h5py chromium)
+# reliability: clang with its libFuzzer runtime (Debian 12: LLVM 14) for the fuzz harnesses, valgrind
+if [ "${1:-}" = reliability ]; then
+    packages+=(clang libclang-rt-14-dev valgrind)
+fi
 
 if ! command -v apt-get >/dev/null 2>&1 || ! command -v dpkg-query >/dev/null 2>&1; then
     echo "install-deps: not a Debian/Ubuntu system; install these packages (or your system's equivalents):"

@@ -178,6 +178,13 @@ struct zf_experiment;
  * Procedure. */
 int zf_plot_study(const struct zf_study *s, struct zf_experiment *e, const char *figdir);
 
+/* zf_plot_study, redrawing only the figures whose key changed: a figure's key
+ * hashes data_key (what the data behind the figures depends on), the study's
+ * plot settings and the figure's own entry. old_keys holds the previous run's
+ * "file key" lines (NULL: none); *new_keys receives this run's (malloc'd). */
+int zf_plot_study_incremental(const struct zf_study *s, struct zf_experiment *e, const char *figdir, const char *data_key,
+                              const char *old_keys, char **new_keys);
+
 #ifdef __cplusplus
 }
 #endif

@@ -53,13 +53,17 @@ void zf_usage_stats_study(FILE *fp)
     stage_usage(fp, "stats", "Compare every level of compare.factor with compare.control, per endpoint: mean and median\n"
                              "difference, Cohen's d and Hedges' g with BCa bootstrap 95% CIs; Welch and Student t,\n"
                              "Mann-Whitney U, permutation test; with more than two groups one-way and Welch ANOVA,\n"
-                             "Kruskal-Wallis, Tukey HSD, Dunnett and Dunn. See docs/STATISTICS.md.",
+                             "Kruskal-Wallis, Tukey HSD, Dunnett and Dunn; Shapiro-Wilk and Brown-Forsythe beside them.\n"
+                             "Designs from the study: compare.factors (factorial ANOVA type II/III, emmeans),\n"
+                             "compare.repeated: bin (split-plot ANOVA, GG/HF), compare.dose (log-logistic EC50,\n"
+                             "Jonckheere). 'zfstress stats --table FILE ...' runs them on a tidy table. See docs/STATISTICS.md.",
                 "/stats in DIR/experiment.h5, DIR/stats.csv");
 }
 void zf_usage_plot(FILE *fp)
 {
-    stage_usage(fp, "plot", "Draw one box + swarm figure per endpoint (PNG, 300 dpi, 85 x 70 mm).",
-                "DIR/figures/<metric>.png");
+    stage_usage(fp, "plot", "Draw the figures the study declares (figures: list), or by default an estimation plot and a\n"
+                            "time course per endpoint, trajectories and occupancy heatmaps (PNG 300 dpi; PDF, SVG).",
+                "DIR/figures/*.png (and .pdf/.svg when the study asks)");
 }
 
 typedef enum { ST_INGEST, ST_METRICS, ST_STATS, ST_PLOT, ST_RUN } stage;

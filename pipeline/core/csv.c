@@ -1,6 +1,9 @@
 /* csv.c: block-buffered delimited-text tokenizer (BOM, CRLF, quotes, delimiter detection), exact fast number parsing and the string table. */
 #include "zfstress/core.h"
 #include "zfstress/table.h"
+#include "core/csvhash.h"
+
+#include <openssl/evp.h>
 
 #include <errno.h>
 #include <fcntl.h>
@@ -20,6 +23,7 @@
  * buffer, so reading costs no allocation and no copy. Lines with quotes take
  * the general path, which copies unquoted text into c->buf. */
 #define CSV_BLOCK ((size_t)1 << 20)
+#define CSV_SLACK 8 /* bytes allocated after the usable buffer (word-wide scans) */
 
 struct zf_csv {
     int fd;          /* -1 when the text is in memory (transcoded UTF-16) */
@@ -41,7 +45,51 @@ struct zf_csv {
     size_t lineno, next_lineno;
     size_t bytes;
     int first;
+    EVP_MD_CTX *md; /* SHA-256 of the bytes read, when the thread asked for it */
 };
+
+/* The thread's request for the digest of the next file it tokenizes. */
+static _Thread_local struct {
+    char *path;   /* armed for this path */
+    int done;     /* hex holds the digest of the whole file */
+    char hex[65];
+} csv_hash;
+
+void zf_csv_hash_begin(const char *path)
+{
+    free(csv_hash.path);
+    csv_hash.path = zf_strdup(path);
+    csv_hash.done = 0;
+}
+
+int zf_csv_hash_end(char out_hex[65])
+{
+    int done = csv_hash.done;
+    if (done)
+        memcpy(out_hex, csv_hash.hex, 65);
+    free(csv_hash.path);
+    csv_hash.path = NULL;
+    csv_hash.done = 0;
+    return done;
+}
+
+/* The end of the file was read: the digest is complete. */
+static void hash_finish(zf_csv *c)
+{
+    unsigned char d[EVP_MAX_MD_SIZE];
+    unsigned int n = 0;
+    static const char hexd[] = "0123456789abcdef";
+    if (EVP_DigestFinal_ex(c->md, d, &n) == 1 && n == 32) {
+        for (unsigned int i = 0; i < 32; i++) {
+            csv_hash.hex[2 * i] = hexd[d[i] >> 4];
+            csv_hash.hex[2 * i + 1] = hexd[d[i] & 15];
+        }
+        csv_hash.hex[64] = '\0';
+        csv_hash.done = 1;
+    }
+    EVP_MD_CTX_free(c->md);
+    c->md = NULL;
+}
 
 static int grow(void **p, size_t *cap, size_t need, size_t elem)
 {
@@ -111,9 +159,10 @@ static int refill(zf_csv *c)
     /* room for a block (more for a long line) and the NUL that ends the last line */
     if (c->cap - c->end <= CSV_BLOCK / 2) {
         size_t cap = c->end + CSV_BLOCK + 1 > 2 * c->cap ? c->end + CSV_BLOCK + 1 : 2 * c->cap;
-        char *p = realloc(c->data, cap);
+        char *p = realloc(c->data, cap + CSV_SLACK);
         if (!p)
             return zf_error(ZF_ENOMEM, "out of memory");
+        memset(p + cap, 0, CSV_SLACK);
         c->data = p;
         c->cap = cap;
     }
@@ -123,8 +172,15 @@ static int refill(zf_csv *c)
         c->eof = 1;
         return zf_error(ZF_EIO, "'%s': read error: %s", c->path, strerror(c->rerr));
     }
-    if (r == 0)
+    if (c->md && r > 0 && EVP_DigestUpdate(c->md, c->data + c->end, (size_t)r) != 1) {
+        EVP_MD_CTX_free(c->md);
+        c->md = NULL;
+    }
+    if (r == 0) {
         c->eof = 1;
+        if (c->md)
+            hash_finish(c);
+    }
     c->end += (size_t)r;
     return ZF_OK;
 }
@@ -195,7 +251,7 @@ static int open_utf16(zf_csv *c, int big_endian)
         goto done;
     }
     size_t outcap = n * 2 + 16, inleft = n - 2, outleft = outcap;
-    if (!(buf = malloc(outcap + 1))) {
+    if (!(buf = calloc(1, outcap + 1 + CSV_SLACK))) {
         rc = zf_error(ZF_ENOMEM, "out of memory");
         goto done;
     }
@@ -246,6 +302,14 @@ int zf_csv_open(const char *path, char delim, zf_csv **out)
     c->delim = delim;
     c->first = 1;
     c->next_lineno = 1;
+    if (csv_hash.path && strcmp(csv_hash.path, path) == 0) {
+        free(csv_hash.path); /* once: the first reader of the file hashes it */
+        csv_hash.path = NULL;
+        if ((c->md = EVP_MD_CTX_new()) && EVP_DigestInit_ex(c->md, EVP_sha256(), NULL) != 1) {
+            EVP_MD_CTX_free(c->md);
+            c->md = NULL;
+        }
+    }
     /* the first block tells UTF-16 (a byte-order mark) from 8-bit text; a
      * read error is reported by the first zf_csv_next, as a stream would */
     if ((rc = refill(c)) != ZF_OK) {
@@ -264,6 +328,8 @@ int zf_csv_open(const char *path, char delim, zf_csv **out)
         free(c->data);
         c->data = NULL;
         c->cap = c->pos = c->end = 0;
+        EVP_MD_CTX_free(c->md); /* read again from the start: hashed separately */
+        c->md = NULL;
         rc = open_utf16(c, be);
         close(c->fd);
         c->fd = -1;
@@ -276,6 +342,30 @@ done:
     zf_csv_close(c);
     return rc;
 }
+
+#if defined(__GNUC__) && defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+/* The end of the field at s: the first delimiter or NUL, eight bytes at a
+ * time (the buffer has CSV_SLACK bytes after the text, so the loads stay in it). */
+static char *field_end(char *s, char d)
+{
+    const uint64_t ones = 0x0101010101010101u, highs = 0x8080808080808080u, dd = ones * (unsigned char)d;
+    for (;; s += 8) {
+        uint64_t x, y;
+        memcpy(&x, s, 8);
+        y = x ^ dd;
+        uint64_t m = ((x - ones) & ~x & highs) | ((y - ones) & ~y & highs);
+        if (m)
+            return s + (__builtin_ctzll(m) >> 3);
+    }
+}
+#else
+static char *field_end(char *s, char d)
+{
+    while (*s && *s != d)
+        s++;
+    return s;
+}
+#endif
 
 /* Split a line without quotes in place: each delimiter becomes a NUL, blanks
  * around fields are dropped (unless the delimiter is a blank). */
@@ -291,8 +381,7 @@ static int split_plain(zf_csv *c, char *s)
             while (*s == ' ')
                 s++;
         char *f = s;
-        while (*s && *s != d)
-            s++;
+        s = field_end(s, d);
         char *e = s;
         int more = *s == d;
         if (trim)
@@ -430,6 +519,7 @@ void zf_csv_close(zf_csv *c)
         return;
     if (c->fd >= 0)
         close(c->fd);
+    EVP_MD_CTX_free(c->md);
     free(c->data);
     free(c->path);
     free(c->line);
@@ -499,58 +589,51 @@ static const double exact_pow10[23] = {1e0,  1e1,  1e2,  1e3,  1e4,  1e5,  1e6, 
                                        1e12, 1e13, 1e14, 1e15, 1e16, 1e17, 1e18, 1e19, 1e20, 1e21, 1e22};
 
 /* Most cells are short decimals ("134.202", "-0.5", "1e-3"). Their digits
- * form an integer w <= 2^53 and a power of ten 10^e with |e| <= 22; both are
- * exact doubles, so one IEEE multiplication or division rounds w * 10^e
- * correctly, which is the value strtod returns (Clinger 1990). Anything else
- * (more digits, larger exponents, words, malformed text) takes the general
- * path, so the result is strtod's for every input. */
+ * (at most 19) form an integer w <= 2^53 and a power of ten 10^e with
+ * |e| <= 22; both are exact doubles, so one IEEE multiplication or division
+ * rounds w * 10^e correctly, which is the value strtod returns (Clinger 1990).
+ * Anything else (more digits, larger exponents, words, malformed text) takes
+ * the general path, so the result is strtod's for every input. */
 int zf_parse_number(const char *s, double *out)
 {
 #if FLT_EVAL_METHOD != 0
     return parse_number_strtod(s, out); /* extended-precision arithmetic would round twice */
 #else
-    const char *p = s, *begin;
+    const char *p = s, *begin, *ip, *fp = NULL;
+    size_t ni, nf = 0;
     uint64_t w = 0;
-    int neg = 0, digits = 0, sig = 0, frac = 0;
+    int neg = 0, e;
     while (*p == ' ' || *p == '\t')
         p++;
     begin = p;
     if (*p == '-' || *p == '+')
         neg = *p++ == '-';
-    for (; *p >= '0' && *p <= '9'; p++, digits++) {
-        if (digits >= 64)
-            goto general; /* too long for a cell: the general path says so */
-        if (w == 0 && *p == '0')
-            continue; /* leading zeros are not significant */
-        if (++sig > 19)
-            goto general;
-        w = w * 10 + (uint64_t)(*p - '0');
-    }
+    for (ip = p; (unsigned)(*p - '0') < 10u; p++)
+        ;
+    ni = (size_t)(p - ip);
     if (*p == '.') {
-        for (p++; *p >= '0' && *p <= '9'; p++, digits++, frac++) {
-            if (digits >= 64)
-                goto general;
-            if (w == 0 && *p == '0')
-                continue;
-            if (++sig > 19)
-                goto general;
-            w = w * 10 + (uint64_t)(*p - '0');
-        }
+        for (fp = ++p; (unsigned)(*p - '0') < 10u; p++)
+            ;
+        nf = (size_t)(p - fp);
     }
-    if (digits == 0)
+    /* up to 19 digits fit an unsigned 64-bit integer; more (rare) take the general path */
+    if (ni + nf == 0 || ni + nf > 19)
         goto general;
-    int e = -frac;
+    for (size_t i = 0; i < ni; i++)
+        w = w * 10 + (uint64_t)(ip[i] - '0');
+    for (size_t i = 0; i < nf; i++)
+        w = w * 10 + (uint64_t)(fp[i] - '0');
+    e = -(int)nf;
     if (*p == 'e' || *p == 'E') {
-        int eneg = 0, ed = 0, ev = 0;
+        int eneg = 0, ev = 0;
+        const char *ep;
         p++;
         if (*p == '-' || *p == '+')
             eneg = *p++ == '-';
-        for (; *p >= '0' && *p <= '9'; p++, ed++) {
-            if (ev > 10000)
-                goto general;
-            ev = ev * 10 + (*p - '0');
-        }
-        if (ed == 0)
+        for (ep = p; (unsigned)(*p - '0') < 10u; p++)
+            if (p - ep < 6)
+                ev = ev * 10 + (*p - '0');
+        if (p == ep || p - ep >= 6)
             goto general;
         e += eneg ? -ev : ev;
     }

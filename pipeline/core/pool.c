@@ -28,6 +28,14 @@ int zf_jobs(void)
 {
     if (g_jobs > 0)
         return g_jobs;
+    /* ZF_JOBS sets the default for every subcommand (like OMP_NUM_THREADS) */
+    const char *env = getenv("ZF_JOBS");
+    if (env && env[0]) {
+        char *end = NULL;
+        long v = strtol(env, &end, 10);
+        if (end && *end == '\0' && v >= 1 && v <= 4096)
+            return (int)v;
+    }
     long n = sysconf(_SC_NPROCESSORS_ONLN);
     return n >= 1 ? (n > 4096 ? 4096 : (int)n) : 1;
 }

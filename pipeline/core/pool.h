@@ -5,7 +5,9 @@
 #include <stddef.h>
 
 /* Threads for per-subject work in this process: what `--jobs N` asked for
- * (0: one per online core). zf_jobs() resolves 0 to the core count, >= 1. */
+ * (0: the default). zf_jobs() resolves the default to the environment
+ * variable ZF_JOBS when it holds a count 1..4096, else to the number of
+ * online cores; the result is >= 1. */
 void zf_jobs_set(int jobs);
 int zf_jobs(void);
 

@@ -783,7 +783,7 @@ static int read_sleap_csv(const char *path, const zf_read_opts *o, zf_track_sink
     csv_node *nodes = NULL;
     csv_track *tracks = NULL;
     char **names = NULL, **tnames = NULL;
-    size_t nnodes = 0, ntracks = 0, nf = 0, ncol = 0, maxframe = 0, repeats = 0, emitted = 0;
+    size_t nnodes = 0, ntracks = 0, nf = 0, ncol = 0, maxframe = 0, repeats = 0, emitted = 0, nrows = 0, maxline = 0;
     double *px = NULL, *py = NULL, *ps = NULL, *dx = NULL, *dy = NULL;
     unsigned char *seen = NULL;
     long node = -1;
@@ -893,8 +893,11 @@ static int read_sleap_csv(const char *path, const zf_read_opts *o, zf_track_sink
         keypoint_ref(px, py, ps, nk, o->min_likelihood, &x, &y);
         if ((rc = csv_track_push(&tracks[t], frame, x, y)) != ZF_OK)
             goto done;
-        if (frame > maxframe)
+        if (frame > maxframe) {
             maxframe = frame;
+            maxline = zf_csv_line(c);
+        }
+        nrows++;
     }
     if (r < 0) {
         rc = r;
@@ -902,6 +905,15 @@ static int read_sleap_csv(const char *path, const zf_read_opts *o, zf_track_sink
     }
     if (ntracks == 0) {
         rc = zf_error(ZF_EDATA, "'%s': no rows after the header", path);
+        goto done;
+    }
+    /* Tracks are dense from frame 0 to the last frame: a damaged frame number in a small file
+     * would make billions of missing samples. Sparse tracks are real (fragments, a fish that
+     * is rarely found), but not 1000 grid frames per row beyond ten million. */
+    if ((maxframe + 1) * ntracks > 10000000 && (maxframe + 1) * ntracks / 1000 > nrows) {
+        rc = zf_error(ZF_EDATA, "'%s':%zu: column 2 'frame_idx': frame %zu makes %zu tracks of %zu frames from %zu rows: "
+                      "expected the frame numbers of one video (is the frame number damaged?)", path, maxline, maxframe,
+                      ntracks, maxframe + 1, nrows);
         goto done;
     }
     if (!(tnames = calloc(ntracks, sizeof *tnames)) || !(dx = malloc((maxframe + 1) * sizeof *dx)) ||

@@ -56,6 +56,11 @@ struct zf_metric_ws {
     /* the track of the current call */
     const double *t;
     size_t n;
+    /* the bins of the last two intervals and instants asked about (a sample
+     * and the step before it ask about the same ones many times) */
+    struct { double s, e; size_t k; int one; } rc_[2];
+    struct { double t; size_t k; int ok; } pc_[2];
+    int rnext, pnext;
 };
 
 #define F(acc, off) (*(double *)(void *)((char *)(acc) + (off)))
@@ -112,14 +117,78 @@ static int bin_range(const wins *w, double s, double e, size_t *b0, size_t *b1)
     return 1;
 }
 
+/* Whether [s, e) lies inside one bin, and which: the common case, where
+ * the general split below gives that bin e - s and the others nothing. */
+static int one_bin_miss(zf_metric_ws *w, double s, double e, size_t *k)
+{
+    int i = w->rnext;
+    w->rnext ^= 1;
+    w->rc_[i].s = s;
+    w->rc_[i].e = e;
+    w->rc_[i].one = 0;
+    w->rc_[i].k = 0;
+    if (nwin(&w->W) > 0) {
+        size_t c = bin_clamp(&w->W, s);
+        if (s >= edge(&w->W, c) && e <= edge(&w->W, c + 1)) {
+            w->rc_[i].one = 1;
+            w->rc_[i].k = c;
+        }
+    }
+    *k = w->rc_[i].k;
+    return w->rc_[i].one;
+}
+
+static inline int one_bin(zf_metric_ws *w, double s, double e, size_t *k)
+{
+    if (w->rc_[0].s == s && w->rc_[0].e == e) {
+        *k = w->rc_[0].k;
+        return w->rc_[0].one;
+    }
+    if (w->rc_[1].s == s && w->rc_[1].e == e) {
+        *k = w->rc_[1].k;
+        return w->rc_[1].one;
+    }
+    return one_bin_miss(w, s, e, k);
+}
+
+/* bin_of, remembered for the last two instants. */
+static int bin_at_miss(zf_metric_ws *w, double t, size_t *b)
+{
+    int i = w->pnext;
+    w->pnext ^= 1;
+    w->pc_[i].t = t;
+    w->pc_[i].k = 0;
+    w->pc_[i].ok = bin_of(&w->W, t, &w->pc_[i].k);
+    *b = w->pc_[i].k;
+    return w->pc_[i].ok;
+}
+
+static inline int bin_at(zf_metric_ws *w, double t, size_t *b)
+{
+    if (w->pc_[0].t == t) {
+        *b = w->pc_[0].k;
+        return w->pc_[0].ok;
+    }
+    if (w->pc_[1].t == t) {
+        *b = w->pc_[1].k;
+        return w->pc_[1].ok;
+    }
+    return bin_at_miss(w, t, b);
+}
+
+/* Forget the remembered bins (the windows changed). */
+static void forget_bins(zf_metric_ws *w)
+{
+    for (int i = 0; i < 2; i++) {
+        w->rc_[i].s = w->rc_[i].e = NAN;
+        w->pc_[i].t = NAN;
+    }
+}
+
 /* Time [s, e) adds its length (split at the bin edges). */
-static void add_time(zf_metric_ws *w, size_t off, double s, double e)
+static void add_time_split(zf_metric_ws *w, size_t off, double s, double e)
 {
     size_t b0, b1;
-    if (!(e > s))
-        return;
-    if (w->use_whole)
-        F(&w->whole, off) += e - s;
     if (bin_range(&w->W, s, e, &b0, &b1))
         for (size_t b = b0; b <= b1; b++) {
             double lo = fmax(s, edge(&w->W, b)), hi = fmin(e, edge(&w->W, b + 1));
@@ -128,26 +197,33 @@ static void add_time(zf_metric_ws *w, size_t off, double s, double e)
         }
 }
 
+static inline void add_time(zf_metric_ws *w, size_t off, double s, double e)
+{
+    size_t k;
+    if (!(e > s))
+        return;
+    if (w->use_whole)
+        F(&w->whole, off) += e - s;
+    if (one_bin(w, s, e, &k))
+        F(&w->bins[k], off) += e - s;
+    else
+        add_time_split(w, off, s, e);
+}
+
 /* An event at time t. */
-static void add_event(zf_metric_ws *w, size_t off, double t, double amount)
+static inline void add_event(zf_metric_ws *w, size_t off, double t, double amount)
 {
     size_t b;
     if (w->use_whole)
         F(&w->whole, off) += amount;
-    if (bin_of(&w->W, t, &b))
+    if (bin_at(w, t, &b))
         F(&w->bins[b], off) += amount;
 }
 
 /* An amount spread evenly over [s, e) (distance over the step's duration). */
-static void add_spread(zf_metric_ws *w, size_t off, double s, double e, double amount)
+static void add_spread_split(zf_metric_ws *w, size_t off, double s, double e, double amount)
 {
     size_t b0, b1;
-    if (!(e > s)) {
-        add_event(w, off, s, amount);
-        return;
-    }
-    if (w->use_whole)
-        F(&w->whole, off) += amount;
     if (bin_range(&w->W, s, e, &b0, &b1))
         for (size_t b = b0; b <= b1; b++) {
             double lo = fmax(s, edge(&w->W, b)), hi = fmin(e, edge(&w->W, b + 1));
@@ -156,15 +232,35 @@ static void add_spread(zf_metric_ws *w, size_t off, double s, double e, double a
         }
 }
 
+static inline void add_spread(zf_metric_ws *w, size_t off, double s, double e, double amount)
+{
+    size_t k;
+    if (!(e > s)) {
+        add_event(w, off, s, amount);
+        return;
+    }
+    if (w->use_whole)
+        F(&w->whole, off) += amount;
+    if (one_bin(w, s, e, &k))
+        F(&w->bins[k], off) += amount * ((e - s) / (e - s)); /* as the split computes it */
+    else
+        add_spread_split(w, off, s, e, amount);
+}
+
 /* The state holds during [s, e): each window where it is the first time
  * gets latency = first moment - window start. */
 static void first_time(zf_metric_ws *w, size_t off, double s, double e)
 {
-    size_t b0, b1;
+    size_t b0, b1, k;
     if (!(e > s))
         return;
     if (w->use_whole && isnan(F(&w->whole, off)))
         F(&w->whole, off) = fmax(s, w->whole.start) - w->whole.start;
+    if (one_bin(w, s, e, &k)) {
+        if (isnan(F(&w->bins[k], off)))
+            F(&w->bins[k], off) = fmax(s, edge(&w->W, k)) - w->bins[k].start;
+        return;
+    }
     if (bin_range(&w->W, s, e, &b0, &b1))
         for (size_t b = b0; b <= b1; b++) {
             double lo = fmax(s, edge(&w->W, b)), hi = fmin(e, edge(&w->W, b + 1));
@@ -471,7 +567,23 @@ static double percentile(double *v, size_t n, double q)
     double a = gsl_stats_select(v, 1, n, lo);
     if (h == (double)lo)
         return a;
-    double b = gsl_stats_select(v, 1, n, lo + 1);
+    /* the next order statistic in one pass: a again while copies of a
+     * remain, else the least value above a (a second selection gives the same) */
+    size_t le = 0;
+    double above = INFINITY, b;
+    int nan = 0;
+    for (size_t i = 0; i < n; i++) {
+        double x = v[i];
+        nan |= isnan(x);
+        if (x <= a)
+            le++;
+        else if (x < above)
+            above = x;
+    }
+    if (nan)
+        b = gsl_stats_select(v, 1, n, lo + 1);
+    else
+        b = lo + 1 < le ? a : above;
     return a + (h - (double)lo) * (b - a);
 }
 
@@ -622,7 +734,7 @@ static void rotate(zf_metric_ws *w, state *s, double a, double tv)
 
 /* Headings from displacements of at least turn_min_step_mm: sample i may
  * become the next kept point; a turn is made at the previous kept point. */
-static void heading_step(zf_metric_ws *w, state *s, size_t i)
+static void heading_step(zf_metric_ws *w, state *s, size_t i, double step_d)
 {
     const double *x = w->x, *y = w->y, *t = w->t;
     if (!s->have_kept) {
@@ -630,7 +742,9 @@ static void heading_step(zf_metric_ws *w, state *s, size_t i)
         s->have_heading = 0;
         s->kx = x[i - 1], s->ky = y[i - 1], s->kt = t[i - 1];
     }
-    double dx = x[i] - s->kx, dy = y[i] - s->ky, d = hypot(dx, dy);
+    /* from the point the step started at, the step's own length is the same hypot */
+    double dx = x[i] - s->kx, dy = y[i] - s->ky;
+    double d = s->kx == x[i - 1] && s->ky == y[i - 1] ? step_d : hypot(dx, dy);
     if (!(d > 0) || d < w->p.turn_min_step_mm)
         return;
     double h = atan2(dy, dx);
@@ -711,7 +825,7 @@ static void step(zf_metric_ws *w, state *s, size_t i, size_t *m)
     add_spread(w, OFF(distance_mm), a, b, d);
     add_time(w, OFF(step_time_s), a, b);
     size_t bin = SIZE_MAX;
-    if (!bin_of(&w->W, a, &bin))
+    if (!bin_at(w, a, &bin))
         bin = SIZE_MAX;
     w->spd[*m] = v;
     w->spd_bin[*m] = bin;
@@ -741,7 +855,7 @@ static void step(zf_metric_ws *w, state *s, size_t i, size_t *m)
         end_slow(w, s, a);
     }
     /* turns (may mark the open erratic burst sharp) */
-    heading_step(w, s, i);
+    heading_step(w, s, i, d);
     /* erratic bursts */
     double acc = isnan(s->prev_speed) ? NAN : fabs(v - s->prev_speed) / h;
     int fast = v > p->erratic_speed_mm_s || (p->erratic_accel_mm_s2 > 0 && acc > p->erratic_accel_mm_s2);
@@ -793,6 +907,7 @@ static int run(zf_metric_ws *w, const zf_track *tr)
         return rc;
     w->t = t;
     w->n = n;
+    forget_bins(w);
     double c0 = t[0], c1 = n > 1 ? t[n - 1] + (t[n - 1] - t[n - 2]) : t[0];
     zf_macc_reset(&w->whole, c0, c1);
     for (size_t b = 0; b < nb; b++)

@@ -1,13 +1,11 @@
-/* fig_doseresponse.c: the `doseresponse` kind: every fish at its dose, means +/- SEM, a 4-parameter log-logistic fit (GSL nonlinear least squares) with its 95% band and EC50, dose 0 on a broken log axis. */
+/* fig_doseresponse.c: the `doseresponse` kind: every fish at its dose, means +/- SEM, the stats module's 4-parameter log-logistic fit with its 95% band and EC50, dose 0 on a broken log axis. */
 #include "plot/plot_internal.h"
 
 #include "zfstress/core.h"
 
-#include <gsl/gsl_blas.h>
 #include <gsl/gsl_errno.h>
+#include <gsl/gsl_linalg.h>
 #include <gsl/gsl_matrix.h>
-#include <gsl/gsl_multifit_nlinear.h>
-#include <gsl/gsl_vector.h>
 
 #include <math.h>
 #include <stdio.h>
@@ -29,14 +27,10 @@ typedef struct ll4 {
     double p[4];      /* b, c, d, ln e */
     double cov[4][4]; /* s^2 (J'J)^-1 */
     double df;        /* n - 4 */
+    double ec50_low, ec50_high; /* the stats module's 95% CI of the EC50 */
     int ok;
     char why[128];
 } ll4;
-
-typedef struct fit_data {
-    const double *x, *y;
-    size_t n;
-} fit_data;
 
 static double ll4_f(const double *p, double x, double *grad)
 {
@@ -73,112 +67,54 @@ static double ll4_f(const double *p, double x, double *grad)
     return f;
 }
 
-static int fit_f(const gsl_vector *p, void *arg, gsl_vector *r)
-{
-    const fit_data *fd = arg;
-    double pp[4] = {gsl_vector_get(p, 0), gsl_vector_get(p, 1), gsl_vector_get(p, 2), gsl_vector_get(p, 3)};
-    for (size_t i = 0; i < fd->n; i++)
-        gsl_vector_set(r, i, ll4_f(pp, fd->x[i], NULL) - fd->y[i]);
-    return GSL_SUCCESS;
-}
-
-static int fit_df(const gsl_vector *p, void *arg, gsl_matrix *J)
-{
-    const fit_data *fd = arg;
-    double pp[4] = {gsl_vector_get(p, 0), gsl_vector_get(p, 1), gsl_vector_get(p, 2), gsl_vector_get(p, 3)};
-    double g[4];
-    for (size_t i = 0; i < fd->n; i++) {
-        ll4_f(pp, fd->x[i], g);
-        for (size_t k = 0; k < 4; k++)
-            gsl_matrix_set(J, i, k, g[k]);
-    }
-    return GSL_SUCCESS;
-}
-
-/* Least squares from a few starting slopes; the best converged fit wins. */
-static int ll4_fit(const double *x, const double *y, size_t n, const double *start, ll4 *out)
+/* The curve's parameters from zf_fit_loglogistic (the numbers of the stats
+ * table) and their covariance rse^2 (J'J)^-1 at them, for the band. */
+static int ll4_from_stats(const double *x, const double *y, size_t n, ll4 *out)
 {
     int rc = ZF_OK;
-    gsl_multifit_nlinear_workspace *w = NULL;
-    gsl_vector *p0 = NULL;
-    gsl_matrix *covar = NULL;
-    fit_data fd = {x, y, n};
-    double best = INFINITY;
+    zf_loglogistic fit;
+    gsl_matrix *jtj = NULL;
     memset(out, 0, sizeof *out);
-    snprintf(out->why, sizeof out->why, "the least-squares fit did not converge");
-    if (n < 6) {
-        snprintf(out->why, sizeof out->why, "too few fish (%zu) for 4 parameters", n);
+    if ((rc = zf_fit_loglogistic(x, y, n, 4, &fit)) != ZF_OK)
+        return rc;
+    if (!(isfinite(fit.b) && isfinite(fit.c) && isfinite(fit.d) && fit.e > 0.0 && isfinite(fit.rse) &&
+          fit.df >= 1.0)) {
+        snprintf(out->why, sizeof out->why, "%s", fit.note[0] ? fit.note : "the fit did not converge");
         return ZF_OK;
     }
-    gsl_multifit_nlinear_fdf fdf;
-    memset(&fdf, 0, sizeof fdf);
-    fdf.f = fit_f;
-    fdf.df = fit_df;
-    fdf.n = n;
-    fdf.p = 4;
-    fdf.params = &fd;
-    gsl_multifit_nlinear_parameters par = gsl_multifit_nlinear_default_parameters();
-    w = gsl_multifit_nlinear_alloc(gsl_multifit_nlinear_trust, &par, n, 4);
-    p0 = gsl_vector_alloc(4);
-    covar = gsl_matrix_alloc(4, 4);
-    if (!w || !p0 || !covar) {
-        rc = zf_error(ZF_ENOMEM, "out of memory");
+    out->p[0] = fit.b;
+    out->p[1] = fit.c;
+    out->p[2] = fit.d;
+    out->p[3] = log(fit.e);
+    out->df = fit.df;
+    out->ec50_low = fit.ec50_low;
+    out->ec50_high = fit.ec50_high;
+    if (!(jtj = gsl_matrix_calloc(4, 4)))
+        return zf_error(ZF_ENOMEM, "out of memory");
+    double g[4];
+    for (size_t i = 0; i < n; i++) {
+        if (isnan(x[i]) || isnan(y[i]))
+            continue;
+        ll4_f(out->p, x[i], g);
+        for (size_t a = 0; a < 4; a++)
+            for (size_t b = 0; b < 4; b++)
+                gsl_matrix_set(jtj, a, b, gsl_matrix_get(jtj, a, b) + g[a] * g[b]);
+    }
+    if (gsl_linalg_cholesky_decomp1(jtj) != GSL_SUCCESS || gsl_linalg_cholesky_invert(jtj) != GSL_SUCCESS) {
+        snprintf(out->why, sizeof out->why, "the parameters are not identifiable from these doses");
         goto done;
     }
-    static const double slopes[3] = {1.0, 3.0, 0.4};
-    for (size_t s = 0; s < 3; s++) {
-        gsl_vector_set(p0, 0, slopes[s]);
-        for (size_t k = 1; k < 4; k++)
-            gsl_vector_set(p0, k, start[k]);
-        int info = 0;
-        if (gsl_multifit_nlinear_init(p0, &fdf, w) != GSL_SUCCESS)
-            continue;
-        int st = gsl_multifit_nlinear_driver(400, 1e-10, 1e-10, 0.0, NULL, NULL, &info, w);
-        const gsl_vector *pq = gsl_multifit_nlinear_position(w);
-        zf_log(ZF_LOG_DEBUG, "dose-response fit from b = %g: %s (b %g, c %g, d %g, ln e %g)", slopes[s],
-               gsl_strerror(st), gsl_vector_get(pq, 0), gsl_vector_get(pq, 1), gsl_vector_get(pq, 2),
-               gsl_vector_get(pq, 3));
-        if (st != GSL_SUCCESS) {
-            if (!out->ok)
-                snprintf(out->why, sizeof out->why, "least squares did not converge");
-            continue;
+    int ok = 1;
+    for (size_t a = 0; a < 4; a++)
+        for (size_t b = 0; b < 4; b++) {
+            out->cov[a][b] = fit.rse * fit.rse * gsl_matrix_get(jtj, a, b);
+            ok &= isfinite(out->cov[a][b]) != 0;
         }
-        double chisq = 0.0;
-        gsl_blas_ddot(gsl_multifit_nlinear_residual(w), gsl_multifit_nlinear_residual(w), &chisq);
-        const gsl_vector *pp = gsl_multifit_nlinear_position(w);
-        int finite = isfinite(chisq);
-        for (size_t k = 0; k < 4; k++)
-            finite &= isfinite(gsl_vector_get(pp, k)) != 0;
-        if (!finite || (out->ok && !(chisq < best * (1.0 - 1e-12))))
-            continue;
-        zf_log(ZF_LOG_DEBUG, "dose-response fit: chisq %g", chisq);
-        if (gsl_multifit_nlinear_covar(gsl_multifit_nlinear_jac(w), 0.0, covar) != GSL_SUCCESS) {
-            if (!out->ok)
-                snprintf(out->why, sizeof out->why, "the parameters are not identifiable from these doses");
-            continue;
-        }
-        double s2 = chisq / (double)(n - 4);
-        int cov_ok = 1;
-        for (size_t i = 0; i < 4; i++)
-            for (size_t j = 0; j < 4; j++) {
-                out->cov[i][j] = s2 * gsl_matrix_get(covar, i, j);
-                cov_ok &= isfinite(out->cov[i][j]) != 0;
-            }
-        if (!cov_ok) {
-            if (!out->ok)
-                snprintf(out->why, sizeof out->why, "the parameters are not identifiable from these doses");
-            continue;
-        }
-        best = chisq;
-        for (size_t k = 0; k < 4; k++)
-            out->p[k] = gsl_vector_get(pp, k);
-        out->df = (double)(n - 4);
-        out->ok = 1;
-    }
+    if (!ok)
+        snprintf(out->why, sizeof out->why, "the parameters are not identifiable from these doses");
+    out->ok = ok;
 done:
-    gsl_multifit_nlinear_free(w);
-    gsl_vector_free(p0);
-    gsl_matrix_free(covar);
+    gsl_matrix_free(jtj);
     return rc;
 }
 
@@ -361,21 +297,15 @@ int zf_draw_doseresponse(zf_fig *f, const zf_figure_spec *spec, double x, double
         L->sem = m > 1 ? sqrt(ss / (double)(m - 1) / (double)m) : NAN;
     }
 
-    /* the fit */
+    /* the fit: the stats module's */
     ll4 fit;
-    double start[4] = {1.0, D[nd - 1].mean, D[0].mean, 0.0};
-    for (size_t k = has_zero; k < nd; k++)
-        start[3] += log(D[k].dose) / (double)npos;
-    if (start[1] == start[2])
-        start[1] += 1e-6 * (fabs(start[1]) + 1.0);
-    if ((rc = ll4_fit(fx, fy, nfit, start, &fit)) != ZF_OK)
+    if ((rc = ll4_from_stats(fx, fy, nfit, &fit)) != ZF_OK)
         goto done;
     double tq = fit.ok ? zf_t975(fit.df) : NAN;
     /* a fit that cannot place its EC50 (too few doses on the slope, or no
      * plateau within them) is no model to draw: say so and draw the means */
     if (fit.ok) {
-        double ese = sqrt(fit.cov[3][3]);
-        if (!(tq * ese < 2.3) || !(fabs(fit.p[0]) < 20.0)) {
+        if (!(fit.ec50_high / fit.ec50_low < 100.0) || !(fabs(fit.p[0]) < 20.0)) {
             fit.ok = 0;
             snprintf(fit.why, sizeof fit.why,
                      "EC50 %.3g not identifiable from %zu doses: 95%% CI wider than 10-fold", exp(fit.p[3]), nd);
@@ -413,17 +343,15 @@ int zf_draw_doseresponse(zf_fig *f, const zf_figure_spec *spec, double x, double
     char unit[48], caption[768], ylabel[160], ec[160] = "";
     unit_of(src->dose_label, unit, sizeof unit);
     zf_series_axis_label(&s, ylabel, sizeof ylabel);
-    if (fit.ok) {
-        double ese = sqrt(fit.cov[3][3]);
+    if (fit.ok)
         snprintf(ec, sizeof ec, "EC50 = %.3g%s%s (95%% CI %.3g\xe2\x80\x93%.3g)", ec50, unit[0] ? " " : "", unit,
-                 exp(fit.p[3] - tq * ese), exp(fit.p[3] + tq * ese));
-    }
+                 fit.ec50_low, fit.ec50_high);
     size_t at = (size_t)snprintf(caption, sizeof caption, "points: every fish (%zu), coloured by group; bars: mean %s SEM per dose",
                                  nfit, "\xc2\xb1");
     if (fit.ok)
         at += (size_t)snprintf(caption + at, sizeof caption - at,
-                               "; line: 4-parameter log-logistic fit (least squares over all fish), band: pointwise 95%% CI "
-                               "(delta method); %s%s",
+                               "; line: 4-parameter log-logistic fit (least squares over all fish), band: "
+                               "pointwise 95%% CI (delta method); %s%s",
                                ec, ec50_in ? "" : " \xe2\x80\x94 outside the doses tested, not marked");
     else
         at += (size_t)snprintf(caption + at, sizeof caption - at,
@@ -577,7 +505,7 @@ int zf_draw_doseresponse(zf_fig *f, const zf_figure_spec *spec, double x, double
         zf_canvas_text(cr, px0 + brk + 1.0, top, ec, 0.0, ZF_VALIGN_TOP);
     }
     zf_fig_procedure(f, "dose-response %s: %s", spec->metrics[0],
-                     fit.ok ? "4-parameter log-logistic least-squares fit (GSL), delta-method 95% band"
+                     fit.ok ? "4-parameter log-logistic fit (zf_fit_loglogistic), delta-method 95% band"
                             : "no fit; monotone interpolation of the means");
 done:
     for (size_t k = 0; k < nd; k++) {

@@ -13,6 +13,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 /* How figures name the catalogue's endpoints when the study says nothing. */
 static const struct {
@@ -290,11 +291,143 @@ static void to_spec(const zf_study_figure *sf, zf_figure_spec *out, zf_figure_sp
     out->ncells = sf->ncells;
 }
 
+/* Incremental redraw: a figure is keyed by the data it shows (data_key: the
+ * statistics stage's key), the study's plot settings and its own spec; it is
+ * redrawn only when its key differs from the one recorded for its file. */
+typedef struct plot_cache {
+    const char *data_key;   /* NULL: draw everything */
+    const char *old_keys;   /* "file key\n" lines of the previous run */
+    char *new_keys;         /* the same for this run (malloc'd) */
+    size_t len, cap;
+    size_t drawn, kept;
+} plot_cache;
+
+typedef struct hbuf {
+    char *s;
+    size_t n, cap;
+    int oom;
+} hbuf;
+
+static void hb_str(hbuf *b, const char *tag, const char *v)
+{
+    char num[32];
+    const char *parts[3] = {tag, v ? v : "(null)", "\x1f"};
+    for (int k = 0; k < 3; k++) {
+        size_t l = strlen(parts[k]);
+        if (b->n + l + 1 > b->cap) {
+            size_t cap = b->cap ? 2 * b->cap : 1024;
+            while (cap < b->n + l + 1)
+                cap *= 2;
+            char *q = realloc(b->s, cap);
+            if (!q) {
+                b->oom = 1;
+                return;
+            }
+            b->s = q;
+            b->cap = cap;
+        }
+        memcpy(b->s + b->n, parts[k], l);
+        b->n += l;
+    }
+    (void)num;
+}
+
+static void hb_num(hbuf *b, const char *tag, double v)
+{
+    char num[40];
+    snprintf(num, sizeof num, "%.17g", v);
+    hb_str(b, tag, num);
+}
+
+static void hb_spec(hbuf *b, const zf_figure_spec *sp)
+{
+    hb_str(b, "kind", sp->kind);
+    for (size_t i = 0; i < sp->nmetrics; i++)
+        hb_str(b, "metric", sp->metrics[i]);
+    for (size_t i = 0; i < sp->ngroups; i++)
+        hb_str(b, "group", sp->groups[i]);
+    hb_num(b, "w", sp->width_mm);
+    hb_num(b, "h", sp->height_mm);
+    hb_num(b, "dpi", sp->dpi);
+    hb_str(b, "title", sp->title);
+    hb_str(b, "effect", sp->effect);
+    hb_str(b, "error", sp->error);
+    hb_num(b, "lines", sp->lines);
+    hb_str(b, "colour_by", sp->colour_by);
+    hb_num(b, "columns", (double)sp->columns);
+    for (size_t i = 0; i < sp->ncells; i++) {
+        hb_str(b, "cell", "[");
+        hb_spec(b, &sp->cells[i]);
+        hb_str(b, "cell", "]");
+    }
+}
+
+/* The key of one figure file; "" when it cannot be made (the figure is drawn). */
+static void figure_key(const zf_study *s, const plot_cache *pc, const zf_figure_spec *sp, const char *file,
+                       char key[65])
+{
+    hbuf b = {0};
+    key[0] = '\0';
+    hb_str(&b, "zfstress", ZF_VERSION);
+    hb_str(&b, "data", pc->data_key);
+    hb_str(&b, "file", file);
+    hb_str(&b, "font", s->plot_font);
+    hb_num(&b, "plot_dpi", s->plot_dpi);
+    for (size_t i = 0; i < s->nplot_groups; i++) {
+        hb_str(&b, "g", s->plot_groups[i].name);
+        hb_str(&b, "gl", s->plot_groups[i].label);
+        hb_num(&b, "gc", (double)s->plot_groups[i].rgb);
+    }
+    for (size_t i = 0; i < s->nplot_metrics; i++) {
+        hb_str(&b, "m", s->plot_metrics[i].name);
+        hb_str(&b, "ml", s->plot_metrics[i].label);
+        hb_str(&b, "mu", s->plot_metrics[i].unit);
+        hb_str(&b, "mt", s->plot_metrics[i].title);
+    }
+    hb_str(&b, "dose", s->dose_column);
+    hb_str(&b, "dosel", s->dose_label);
+    hb_str(&b, "doseu", s->dose_unit);
+    hb_spec(&b, sp);
+    if (!b.oom)
+        zf_sha256_mem(b.s, b.n, key);
+    free(b.s);
+}
+
+static int recorded(const char *keys, const char *file, const char *key)
+{
+    size_t lf = strlen(file);
+    for (const char *p = keys; p && *p;) {
+        const char *nl = strchr(p, '\n');
+        size_t len = nl ? (size_t)(nl - p) : strlen(p);
+        if (len == lf + 1 + 64 && strncmp(p, file, lf) == 0 && p[lf] == ' ' && strncmp(p + lf + 1, key, 64) == 0)
+            return 1;
+        p = nl ? nl + 1 : p + len;
+    }
+    return 0;
+}
+
+static int remember(plot_cache *pc, const char *file, const char *key)
+{
+    size_t need = strlen(file) + 66;
+    if (pc->len + need + 1 > pc->cap) {
+        size_t cap = pc->cap ? 2 * pc->cap : 4096;
+        while (cap < pc->len + need + 1)
+            cap *= 2;
+        char *q = realloc(pc->new_keys, cap);
+        if (!q)
+            return zf_error(ZF_ENOMEM, "out of memory");
+        pc->new_keys = q;
+        pc->cap = cap;
+    }
+    pc->len += (size_t)snprintf(pc->new_keys + pc->len, pc->cap - pc->len, "%s %s\n", file, key);
+    return ZF_OK;
+}
+
 static int draw_one(const zf_study *s, const zf_plot_source *src, const zf_figure_spec *spec,
                     const char *figdir, const char *name, const char *format, const zf_png_text *text,
-                    size_t ntext, size_t entry)
+                    size_t ntext, size_t entry, plot_cache *pc)
 {
-    char file[512];
+    char file[512], key[65] = "";
     snprintf(file, sizeof file, "%s.%s", name, format ? format : "png");
     char *path = zf_path_join(figdir, file);
     if (!path)
@@ -302,7 +435,21 @@ static int draw_one(const zf_study *s, const zf_plot_source *src, const zf_figur
     zf_figure_spec sp = *spec;
     if (sp.dpi == 0)
         sp.dpi = s->plot_dpi > 0 ? s->plot_dpi : 300;
+    if (pc && pc->data_key && pc->data_key[0]) {
+        figure_key(s, pc, &sp, file, key);
+        if (key[0] && access(path, F_OK) == 0 && recorded(pc->old_keys, file, key)) {
+            int rc = remember(pc, file, key);
+            pc->kept++;
+            free(path);
+            return rc;
+        }
+    }
     int rc = zf_plot_figure(&sp, src, path, text, ntext);
+    if (rc == ZF_OK && pc) {
+        pc->drawn++;
+        if (key[0])
+            rc = remember(pc, file, key);
+    }
     if (rc != ZF_OK) {
         char msg[512];
         snprintf(msg, sizeof msg, "%s", zf_errmsg());
@@ -332,7 +479,33 @@ static int has_positions(zf_experiment *e, size_t ns, int *out)
     return rc;
 }
 
+static int plot_study(const zf_study *s, zf_experiment *e, const char *figdir, plot_cache *pc);
+
 int zf_plot_study(const zf_study *s, zf_experiment *e, const char *figdir)
+{
+    return plot_study(s, e, figdir, NULL);
+}
+
+int zf_plot_study_incremental(const zf_study *s, zf_experiment *e, const char *figdir, const char *data_key,
+                              const char *old_keys, char **new_keys)
+{
+    plot_cache pc;
+    memset(&pc, 0, sizeof pc);
+    pc.data_key = data_key;
+    pc.old_keys = old_keys;
+    int rc = plot_study(s, e, figdir, &pc);
+    if (rc == ZF_OK) {
+        zf_log(ZF_LOG_INFO, "plot: %zu figure%s drawn, %zu unchanged", pc.drawn, pc.drawn == 1 ? "" : "s", pc.kept);
+        *new_keys = pc.new_keys ? pc.new_keys : zf_strdup("");
+        if (!*new_keys)
+            rc = ZF_ENOMEM;
+    } else {
+        free(pc.new_keys);
+    }
+    return rc;
+}
+
+static int plot_study(const zf_study *s, zf_experiment *e, const char *figdir, plot_cache *pc)
 {
     int rc = ZF_OK;
     stage_data d;
@@ -450,7 +623,7 @@ int zf_plot_study(const zf_study *s, zf_experiment *e, const char *figdir)
                 snprintf(name, sizeof name, "%s_%s", sf->kind, sf->metrics[0]);
             else
                 snprintf(name, sizeof name, "figure%zu_%s", i + 1, sf->kind);
-            rc = draw_one(s, &src, &spec, figdir, name, sf->format, text, ntext, i + 1);
+            rc = draw_one(s, &src, &spec, figdir, name, sf->format, text, ntext, i + 1, pc);
         }
         goto done;
     }
@@ -466,11 +639,11 @@ int zf_plot_study(const zf_study *s, zf_experiment *e, const char *figdir)
         spec.kind = "estimation";
         char name[160];
         snprintf(name, sizeof name, "%s", d.cols[m].name);
-        if ((rc = draw_one(s, &src, &spec, figdir, name, "png", text, ntext, 0)) != ZF_OK)
+        if ((rc = draw_one(s, &src, &spec, figdir, name, "png", text, ntext, 0, pc)) != ZF_OK)
             break;
         spec.kind = "timecourse";
         snprintf(name, sizeof name, "%s_timecourse", d.cols[m].name);
-        rc = draw_one(s, &src, &spec, figdir, name, "png", text, ntext, 0);
+        rc = draw_one(s, &src, &spec, figdir, name, "png", text, ntext, 0, pc);
     }
     int pos = 0;
     if (rc == ZF_OK && (rc = has_positions(e, ns, &pos)) == ZF_OK && pos) {
@@ -478,9 +651,9 @@ int zf_plot_study(const zf_study *s, zf_experiment *e, const char *figdir)
         memset(&spec, 0, sizeof spec);
         spec.lines = -1;
         spec.kind = "trajectory";
-        if ((rc = draw_one(s, &src, &spec, figdir, "trajectories", "png", text, ntext, 0)) == ZF_OK) {
+        if ((rc = draw_one(s, &src, &spec, figdir, "trajectories", "png", text, ntext, 0, pc)) == ZF_OK) {
             spec.kind = "heatmap";
-            rc = draw_one(s, &src, &spec, figdir, "heatmap", "png", text, ntext, 0);
+            rc = draw_one(s, &src, &spec, figdir, "heatmap", "png", text, ntext, 0, pc);
         }
     }
 done:

@@ -198,7 +198,7 @@ done:
 
 /* P(U = u), u = 0 .. a b, for the Mann-Whitney count U of samples of sizes a
  * and b without ties: the subsets of size m = min(a, b) of the ranks 1..a+b
- * counted by rank sum (additions only), divided by C(a+b, m). */
+ * counted by rank sum (additions only), divided by their number, C(a+b, m). */
 static int mw_distribution(size_t a, size_t b, double *prob)
 {
     size_t m = a < b ? a : b, big = a + b, smax = m * big, width = smax + 1, base = m * (m + 1) / 2;

@@ -134,7 +134,7 @@ static void fit_nan(zf_loglogistic *fit, size_t npar)
 int zf_fit_loglogistic(const double *dose, const double *y, size_t n, size_t npar, zf_loglogistic *fit)
 {
     double *x = NULL, *v = NULL, *ux = NULL, *um = NULL, *starts = NULL;
-    size_t *order = NULL, *un = NULL, m = 0, npos = 0, missing = 0, nk = 0, nstart = 0;
+    size_t *order = NULL, m = 0, npos = 0, missing = 0, nk = 0, nstart = 0;
     gsl_multifit_nlinear_workspace *w = NULL;
     gsl_matrix *covar = NULL, *jac = NULL;
     gsl_multifit_nlinear_fdf fdf;
@@ -176,9 +176,8 @@ int zf_fit_loglogistic(const double *dose, const double *y, size_t n, size_t npa
     /* the doses, their means and the pure-error sum of squares */
     ux = malloc((nk + 1) * sizeof *ux);
     um = malloc((nk + 1) * sizeof *um);
-    un = malloc((nk + 1) * sizeof *un);
     starts = malloc((2 * nk + 2) * sizeof *starts);
-    if (!ux || !um || !un || !starts) {
+    if (!ux || !um || !starts) {
         rc = zf_error(ZF_ENOMEM, "dose-response: out of memory");
         goto done;
     }
@@ -190,7 +189,6 @@ int zf_fit_loglogistic(const double *dose, const double *y, size_t n, size_t npa
         while (j < nk && x[order[j]] == x[order[i]])
             s += v[order[j++]];
         ux[m] = x[order[i]];
-        un[m] = j - i;
         um[m] = s / (double)(j - i);
         for (size_t q = i; q < j; q++)
             pe += (v[order[q]] - um[m]) * (v[order[q]] - um[m]);
@@ -343,7 +341,6 @@ done:
     free(order);
     free(ux);
     free(um);
-    free(un);
     free(starts);
     return rc;
 }

@@ -367,7 +367,7 @@ static void empty_cells(const design *d, char *buf, size_t size)
 {
     size_t len = 0;
     buf[0] = '\0';
-    for (size_t c = 0; c < d->ncell && len + 1 < size; c++) {
+    for (size_t c = 0; d->n > 0 && c < d->ncell && len + 1 < size; c++) {
         if (d->ncnt[c])
             continue;
         for (size_t f = 0; f < d->nf && len + 1 < size; f++) {
@@ -688,12 +688,15 @@ int zf_stats_factorial(zf_stat_table *t, const char *metric, const char *const *
     if ((rc = anova_rows(&out, &d, factor, metric, 2, note)) != ZF_OK ||
         (rc = anova_rows(&out, &d, factor, metric, 3, note)) != ZF_OK)
         goto done;
+    if (d.n == 0) /* no levels either: the ANOVA rows say "no data" */
+        goto move;
     if (nfactors >= 2 && (rc = simple_rows(&out, &d, factor, metric, note, opts->adjust)) != ZF_OK)
         goto done;
     if ((rc = emmeans_rows(&out, &d, factor, metric, note)) != ZF_OK ||
         (rc = pairwise_rows(&out, &d, factor, metric, note, opts->adjust)) != ZF_OK ||
         (rc = check_rows(&out, &d, factor, metric)) != ZF_OK)
         goto done;
+move:
     rc = zf_rows_move(t, &out);
 done:
     zf_stat_table_free(&out);

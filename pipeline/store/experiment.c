@@ -54,6 +54,10 @@ struct zf_experiment {
     hsize_t ext;          /* rows both track datasets are extended to */
     size_t ntracks, cap;
     int64_t *offset;  /* [ntracks + 1] */
+    double *tail;     /* [2 * ntracks]: last two times of each track appended (not when opened) */
+    int want_metrics; /* the caller runs the metrics stage right after ingest */
+    void *attached;   /* what a stage left for a later one on this handle */
+    void (*release)(void *);
     char **src_file, **src_format, **src_sha, **src_ydir, **src_conv, **src_ind;
     double *src_scale, *src_fps;
     int64_t *src_missing;
@@ -166,7 +170,9 @@ static int write_dataset(hid_t loc, const char *name, hid_t memtype, hid_t filet
     if (description && (rc = set_text_attr(ds, "description", description)) != ZF_OK)
         goto done;
 done:
-    if (ds >= 0) H5Dclose(ds);
+    /* closing writes the cached chunk: a failure here (disk full) loses the data, so it is an error */
+    if (ds >= 0 && H5Dclose(ds) < 0 && rc == ZF_OK)
+        rc = zf_error(ZF_EHDF5, "cannot write dataset '%s' (disk full?)", name);
     if (dcpl >= 0) H5Pclose(dcpl);
     if (space >= 0) H5Sclose(space);
     return rc;
@@ -214,6 +220,8 @@ static void free_sources(zf_experiment *e)
     free(e->src_scale);
     free(e->src_missing);
     free(e->offset);
+    free(e->tail);
+    e->tail = NULL;
     free(e->act_offset);
     e->act_offset = NULL;
     e->src_file = e->src_format = e->src_sha = e->src_ydir = NULL;
@@ -248,6 +256,8 @@ static void discard_chunks(zf_experiment *e)
 static void destroy(zf_experiment *e)
 {
     discard_chunks(e);
+    if (e->release)
+        e->release(e->attached);
     free(e->stage_t);
     free(e->stage_p);
     for (int k = 0; k < 5; k++)
@@ -718,14 +728,14 @@ done:
     return rc;
 }
 
-/* Extend both track datasets to the rows staged so far. */
-static int extend_tracks(zf_experiment *e)
+/* Extend both track datasets to rows. */
+static int extend_tracks(zf_experiment *e, hsize_t rows)
 {
     int rc = ZF_OK;
-    hsize_t size1[1] = {(hsize_t)e->rows}, size2[2] = {(hsize_t)e->rows, 2};
+    hsize_t size1[1] = {rows}, size2[2] = {rows, 2};
     ZF_H5(H5Dset_extent(e->dtime, size1), "cannot extend /tracks/time");
     ZF_H5(H5Dset_extent(e->dpos, size2), "cannot extend /tracks/position");
-    e->ext = (hsize_t)e->rows;
+    e->ext = rows;
 done:
     return rc;
 }
@@ -752,7 +762,7 @@ static int write_head(zf_experiment *e)
     if (rc)
         goto done;
     hsize_t first = (hsize_t)(j->index * TRACK_CHUNK);
-    if (e->ext <= first && (rc = extend_tracks(e)) != ZF_OK)
+    if (e->ext <= first && (rc = extend_tracks(e, first + TRACK_CHUNK < e->rows ? first + TRACK_CHUNK : e->rows)) != ZF_OK)
         goto done;
     hsize_t off[2] = {first, 0};
     ZF_H5(H5Dwrite_chunk(j->ds ? e->dpos : e->dtime, H5P_DEFAULT, 0, off, j->enclen, j->enc),
@@ -762,12 +772,17 @@ done:
     return rc;
 }
 
-/* Write finished chunks in order; with all, or too many in flight, wait. */
+/* Chunks in flight at most (both datasets): bounds memory, and being a
+ * constant (not the thread count, not which encodings finished first) it
+ * makes the order of every HDF5 call, hence the file's bytes, the same for
+ * any number of threads. */
+#define CHUNKS_IN_FLIGHT 8
+
+/* Write chunks in order while more than CHUNKS_IN_FLIGHT wait (all: every one). */
 static int drain(zf_experiment *e, int all)
 {
     int rc = ZF_OK;
-    size_t limit = e->pool ? 2 * (size_t)zf_pool_threads(e->pool) + 2 : 0;
-    while (e->q_head && !rc && (all || e->q_len > limit || (e->pool && zf_pool_done(e->pool, &e->q_head->task))))
+    while (e->q_head && !rc && (all || e->q_len > CHUNKS_IN_FLIGHT))
         rc = write_head(e);
     return rc;
 }
@@ -826,6 +841,19 @@ done:
     return rc;
 }
 
+void zf_experiment_want_metrics(zf_experiment *e, int yes) { e->want_metrics = yes; }
+int zf_experiment_wants_metrics(const zf_experiment *e) { return e->want_metrics; }
+
+void zf_experiment_attach(zf_experiment *e, void *data, void (*release)(void *))
+{
+    if (e->release)
+        e->release(e->attached);
+    e->attached = data;
+    e->release = release;
+}
+
+void *zf_experiment_attached(const zf_experiment *e) { return e->attached; }
+
 void zf_experiment_set_pool(zf_experiment *e, zf_pool *pool)
 {
     if (!e || e->pool == pool)
@@ -859,6 +887,10 @@ static int grow_sources(zf_experiment *e)
     GROW(src_fps);
     GROW(act_offset);
 #undef GROW
+    double *tail = realloc(e->tail, 2 * cap * sizeof *tail);
+    if (!tail)
+        return zf_error(ZF_ENOMEM, "out of memory");
+    e->tail = tail;
     e->cap = cap;
     return ZF_OK;
 }
@@ -949,6 +981,8 @@ int zf_experiment_append_track(zf_experiment *e, const zf_track *tr, const zf_tr
     e->src_fps[k] = src ? src->fps : NAN;
     e->src_scale[k] = src ? src->mm_per_unit : 1.0;
     e->src_missing[k] = (int64_t)zf_track_missing(tr);
+    e->tail[2 * k] = n > 1 ? tr->t[n - 2] : NAN;
+    e->tail[2 * k + 1] = n > 0 ? tr->t[n - 1] : NAN;
     e->ntracks++;
     e->nsamples += n;
     e->offset[e->ntracks] = (int64_t)e->nsamples;
@@ -974,7 +1008,7 @@ int zf_experiment_finish_tracks(zf_experiment *e)
     /* the last, partial chunk, then everything still in flight */
     if (e->stage_t && e->stage_n > 0 && (rc = cut_chunk(e)) != ZF_OK)
         return rc;
-    if ((rc = drain(e, 1)) != ZF_OK || (e->ext != (hsize_t)e->rows && (rc = extend_tracks(e)) != ZF_OK))
+    if ((rc = drain(e, 1)) != ZF_OK || (e->ext != (hsize_t)e->rows && (rc = extend_tracks(e, (hsize_t)e->rows)) != ZF_OK))
         return rc;
     if ((rc = ensure_group(e->file, "/tracks", &g)) != ZF_OK)
         return rc;
@@ -1015,6 +1049,38 @@ done:
 
 size_t zf_experiment_nsubjects(const zf_experiment *e) { return e->ntracks; }
 size_t zf_experiment_nsamples(const zf_experiment *e) { return e->nsamples; }
+
+int zf_experiment_track_tail(zf_experiment *e, size_t i, size_t *n, double last[2])
+{
+    int rc = ZF_OK;
+    hid_t dt = H5I_INVALID_HID, fs = H5I_INVALID_HID, ms = H5I_INVALID_HID;
+    if (i >= e->ntracks)
+        return zf_error(ZF_EINVAL, "'%s': subject %zu out of range (%zu subjects)", e->path, i, e->ntracks);
+    size_t len = (size_t)(e->offset[i + 1] - e->offset[i]), k = len < 2 ? len : 2;
+    *n = len;
+    last[0] = last[1] = NAN;
+    if (k == 0)
+        return ZF_OK;
+    if (e->tail) { /* appended by this handle */
+        last[0] = e->tail[2 * i];
+        last[1] = e->tail[2 * i + 1];
+        return ZF_OK;
+    }
+    hsize_t s1[1] = {(hsize_t)e->offset[i + 1] - k}, c1[1] = {k};
+    double v[2];
+    ZF_H5(dt = H5Dopen2(e->file, "/tracks/time", H5P_DEFAULT), "'%s': missing /tracks/time", e->path);
+    ZF_H5(fs = H5Dget_space(dt), "cannot get dataspace");
+    ZF_H5(H5Sselect_hyperslab(fs, H5S_SELECT_SET, s1, NULL, c1, NULL), "cannot select");
+    ZF_H5(ms = H5Screate_simple(1, c1, NULL), "cannot create dataspace");
+    ZF_H5(H5Dread(dt, H5T_NATIVE_DOUBLE, ms, fs, H5P_DEFAULT, v), "'%s': cannot read /tracks/time of subject %zu (checksum error?)", e->path, i);
+    last[1] = v[k - 1];
+    last[0] = k > 1 ? v[0] : NAN;
+done:
+    if (fs >= 0) H5Sclose(fs);
+    if (ms >= 0) H5Sclose(ms);
+    if (dt >= 0) H5Dclose(dt);
+    return rc;
+}
 
 int zf_experiment_read_track(zf_experiment *e, size_t i, zf_track *tr)
 {

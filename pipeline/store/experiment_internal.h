@@ -11,4 +11,19 @@
  * on the pool. */
 void zf_experiment_set_pool(zf_experiment *e, zf_pool *pool);
 
+/* Samples of subject i (*n) and its last two times (last[1] the last; NaN
+ * where the track is shorter): what the bins of the metrics need, without
+ * reading the track. */
+int zf_experiment_track_tail(zf_experiment *e, size_t i, size_t *n, double last[2]);
+
+/* The runner will compute the metrics right after ingest on this handle:
+ * ingest may compute them while each track is in memory (zf_run sets it). */
+void zf_experiment_want_metrics(zf_experiment *e, int yes);
+int zf_experiment_wants_metrics(const zf_experiment *e);
+
+/* Data one stage leaves for a later stage on the same handle (NULL: none);
+ * release(data) runs when it is replaced or the handle is closed. */
+void zf_experiment_attach(zf_experiment *e, void *data, void (*release)(void *));
+void *zf_experiment_attached(const zf_experiment *e);
+
 #endif

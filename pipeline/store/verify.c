@@ -80,36 +80,39 @@ static void h5err_take(h5err *h)
 static herr_t collect(hid_t g, const char *name, const H5L_info_t *info, void *data)
 {
     vctx *v = data;
-    hid_t obj;
+    herr_t ret = 0;
+    hid_t obj = H5I_INVALID_HID;
     if (info->type != H5L_TYPE_HARD)
-        return 0;
+        goto done;
     if ((obj = H5Oopen(g, name, H5P_DEFAULT)) < 0) {
         H5Eclear2(H5E_DEFAULT);
         problem(v, "/%s: cannot open", name);
-        return 0;
+        goto done;
     }
-    if (H5Iget_type(obj) == H5I_DATASET) {
-        if (v->nnames == v->cap) {
-            size_t cap = v->cap ? 2 * v->cap : 64;
-            char **n = realloc(v->names, cap * sizeof *n);
-            if (!n) {
-                v->oom = 1;
-                H5Oclose(obj);
-                return -1;
-            }
-            v->names = n;
-            v->cap = cap;
-        }
-        size_t len = strlen(name) + 2;
-        if (!(v->names[v->nnames] = malloc(len))) {
+    if (H5Iget_type(obj) != H5I_DATASET)
+        goto done;
+    if (v->nnames == v->cap) {
+        size_t cap = v->cap ? 2 * v->cap : 64;
+        char **n = realloc(v->names, cap * sizeof *n);
+        if (!n) {
             v->oom = 1;
-            H5Oclose(obj);
-            return -1;
+            ret = -1;
+            goto done;
         }
-        snprintf(v->names[v->nnames++], len, "/%s", name);
+        v->names = n;
+        v->cap = cap;
     }
-    H5Oclose(obj);
-    return 0;
+    size_t len = strlen(name) + 2;
+    if (!(v->names[v->nnames] = malloc(len))) {
+        v->oom = 1;
+        ret = -1;
+        goto done;
+    }
+    snprintf(v->names[v->nnames++], len, "/%s", name);
+done:
+    if (obj >= 0)
+        H5Oclose(obj);
+    return ret;
 }
 
 /* ---- reading every element ----------------------------------------------- */
@@ -319,7 +322,7 @@ static void check_offsets(vctx *v, hid_t file, const char *name, size_t nsub, hs
     int64_t *off = NULL;
     if (!read_i64(file, name, nsub + 1, &off)) {
         problem(v, "%s: cannot read (the full read below says why)", name);
-        return;
+        goto done;
     }
     if (off[0] != 0)
         problem(v, "%s: starts at %lld, expected 0", name, (long long)off[0]);
@@ -332,6 +335,7 @@ static void check_offsets(vctx *v, hid_t file, const char *name, size_t nsub, hs
     if (off[nsub] != (int64_t)nrows)
         problem(v, "%s: ends at %lld, expected %llu (the number of rows)", name, (long long)off[nsub],
                 (unsigned long long)nrows);
+done:
     free(off);
 }
 

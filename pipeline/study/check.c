@@ -75,6 +75,24 @@ int zf_study_check(const char *study_path, void *out, size_t *nproblems)
             problem(fp, &n, msg);
         }
     }
+    /* columns the design names: factorial factors and the dose */
+    for (size_t f = 0; f < s.nfactors; f++)
+        if (zf_table_col(t, s.factors[f]) < 0) {
+            snprintf(msg, sizeof msg, "'%s':1: expected a column '%s' (compare.factors in '%s')", t->path,
+                     s.factors[f], s.path);
+            problem(fp, &n, msg);
+        }
+    if (s.dose) {
+        int cd = zf_table_col(t, s.dose);
+        if (cd < 0) {
+            snprintf(msg, sizeof msg, "'%s':1: expected a column '%s' (compare.dose in '%s')", t->path, s.dose, s.path);
+            problem(fp, &n, msg);
+        } else if (!zf_table_col_numeric(t, (size_t)cd)) {
+            snprintf(msg, sizeof msg, "'%s': column '%s' (compare.dose): expected numbers (doses) in every row",
+                     t->path, s.dose);
+            problem(fp, &n, msg);
+        }
+    }
     if (t->nrow == 0) {
         snprintf(msg, sizeof msg, "'%s': no subjects: expected one row per fish after the header", t->path);
         problem(fp, &n, msg);

@@ -46,7 +46,7 @@ static int name_cmp(const void *a, const void *b)
 }
 
 /* Every PNG of dir, sorted by name, as <figure> with a base64 data URI. */
-static int embed_figures(FILE *fp, const char *dir)
+static int embed_figures(FILE *fp, const char *dir, const char *to)
 {
     int rc = ZF_OK, bad = 0;
     DIR *d = opendir(dir);
@@ -120,7 +120,7 @@ static int embed_figures(FILE *fp, const char *dir)
         bad |= fputs("</figcaption></figure>\n", fp) < 0;
     }
     if (bad)
-        rc = zf_error(ZF_EIO, "write failed (disk full?)");
+        rc = zf_error(ZF_EIO, "'%s': write failed (disk full?)", to);
 done:
     closedir(d);
     for (size_t i = 0; i < n; i++)
@@ -309,7 +309,7 @@ int zf_write_report(const zf_study *s, zf_experiment *e, const zf_outputs *o)
         rc = zf_error(ZF_EIO, "'%s': write failed (disk full?)", out.tmp);
         goto done;
     }
-    if ((rc = embed_figures(fp, o->figures)))
+    if ((rc = embed_figures(fp, o->figures, out.tmp)))
         goto done;
 
     /* provenance */

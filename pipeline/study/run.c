@@ -3,9 +3,11 @@
 #include "zfstress/experiment.h"
 #include "zfstress/metrics.h"
 #include "zfstress/pipeline.h"
+#include "zfstress/plot.h"
 #include "zfstress/table.h"
 
 #include "core/pool.h"
+#include "store/experiment_internal.h"
 #include "study/study_internal.h"
 
 #include <dirent.h>
@@ -283,6 +285,7 @@ int zf_run(const zf_study *s, const zf_outputs *o, const zf_run_opts *ro, const 
     int rc;
     zf_experiment *e = NULL, *old = NULL;
     FILE *log = NULL;
+    char *old_figs = NULL, *new_figs = NULL;
     char k_ing[65], k_met[65], k_sta[65], k_out[65];
     char o_ing[65] = "", o_met[65] = "", o_sta[65] = "", o_out[65] = "", o_dig[65] = "", dig[65];
 
@@ -294,8 +297,33 @@ int zf_run(const zf_study *s, const zf_outputs *o, const zf_run_opts *ro, const 
         fprintf(log, "== %s\n", command ? command : "zfstress run");
     }
     ingest_key(s, k_ing);
-    chain_key(k_ing, "metrics", s->text, k_met);
-    chain_key(k_met, "stats", s->text, k_sta);
+    /* metrics and stats are keyed by the settings they read, so that editing a
+     * figure reruns neither; the outputs (report, Prism tables) by the whole study */
+    {
+        char *params = malloc(1 << 16);
+        sbuf cmp = {0};
+        if (!params) {
+            rc = zf_error(ZF_ENOMEM, "out of memory");
+            goto done;
+        }
+        size_t half = 1 << 15;
+        if (zf_metric_params_text(&s->metrics, NULL, params, half) != ZF_OK ||
+            zf_arena_text(&s->arena, &s->metrics, params + strlen(params) + 1, half) != ZF_OK) {
+            snprintf(params, 1 << 16, "%s", s->text); /* too long to spell out: key by the whole study */
+            zf_error_clear();
+        } else {
+            params[strlen(params)] = ' '; /* join the two texts */
+        }
+        chain_key(k_ing, "metrics", params, k_met);
+        free(params);
+        sb_add(&cmp, "factor=%s control=%s adjust=%s nboot=%zu seed=%lu repeated=%s dose=%s family=%d factors=",
+               s->factor, s->control, s->adjust, s->nboot, s->seed, s->repeated ? s->repeated : "",
+               s->dose ? s->dose : "", s->family);
+        for (size_t f = 0; f < s->nfactors; f++)
+            sb_add(&cmp, "%s,", s->factors[f]);
+        chain_key(k_met, "stats", cmp.oom ? s->text : cmp.s, k_sta);
+        free(cmp.s);
+    }
     chain_key(k_sta, "outputs", s->text, k_out);
     if (exists(o->experiment) && zf_experiment_open(o->experiment, 0, &old) == ZF_OK) {
         old_key(old, "key_ingest", o_ing);
@@ -303,6 +331,8 @@ int zf_run(const zf_study *s, const zf_outputs *o, const zf_run_opts *ro, const 
         old_key(old, "key_stats", o_sta);
         old_key(old, "key_outputs", o_out);
         old_key(old, "outputs_sha256", o_dig);
+        if (!ro->force && zf_experiment_get_text(old, "/provenance", "figure_keys", &old_figs) != ZF_OK)
+            old_figs = NULL;
         zf_experiment_close(old);
         old = NULL;
     }
@@ -324,7 +354,10 @@ int zf_run(const zf_study *s, const zf_outputs *o, const zf_run_opts *ro, const 
     }
     if (need_ing) {
         zf_log(ZF_LOG_INFO, "run: ingest");
-        if ((rc = zf_experiment_create(o->experiment, &e)) || (rc = zf_stage_ingest(s, e, command, ro->keep_going)))
+        if ((rc = zf_experiment_create(o->experiment, &e)))
+            goto done;
+        zf_experiment_want_metrics(e, 1); /* the metrics stage follows: ingest computes them on the way */
+        if ((rc = zf_stage_ingest(s, e, command, ro->keep_going)))
             goto done;
     } else {
         zf_log(ZF_LOG_INFO, "run: ingest up to date, reusing '%s'", o->experiment);
@@ -342,7 +375,8 @@ int zf_run(const zf_study *s, const zf_outputs *o, const zf_run_opts *ro, const 
             goto done;
     }
     zf_log(ZF_LOG_INFO, "run: plot");
-    if ((rc = zf_stage_plot(s, e, o->figures)) || (rc = write_prism(s, e, o->prism)) ||
+    if ((rc = zf_plot_study_incremental(s, e, o->figures, k_sta, old_figs, &new_figs)) ||
+        (rc = zf_experiment_set_text(e, "/provenance", "figure_keys", new_figs)) || (rc = write_prism(s, e, o->prism)) ||
         (rc = zf_write_report(s, e, o)))
         goto done;
     /* the experiment is committed last and records what it was committed with */
@@ -356,6 +390,8 @@ int zf_run(const zf_study *s, const zf_outputs *o, const zf_run_opts *ro, const 
     rc = zf_experiment_commit(e);
     e = NULL;
 done:
+    free(old_figs);
+    free(new_figs);
     zf_experiment_close(e);
     if (log) {
         if (rc)

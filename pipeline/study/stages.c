@@ -9,6 +9,7 @@
 #include "zfstress/table.h"
 #include "zfstress/track.h"
 
+#include "core/csvhash.h"
 #include "core/pool.h"
 #include "store/experiment_internal.h"
 #include "study/study_internal.h"
@@ -23,6 +24,8 @@
 /* Sample-sheet columns that configure reading rather than describe the fish. */
 static const char *const calibration_cols[] = {"file", "format", "fps", "px_per_mm", "y_axis", "units", "origin_x",
                                                "origin_y", "time_offset_s", "bodypart", "min_likelihood"};
+
+static int params_text(const zf_study *s, char **out);
 
 static int is_calibration(const char *name)
 {
@@ -208,6 +211,7 @@ typedef struct ingest_ctx {
     size_t *line;
     size_t n, cap;
     int any_individual;
+    struct early_set *early; /* metrics computed at ingest, or NULL */
 } ingest_ctx;
 
 /* Every reader's track: each time known and later than the one before (metrics divide
@@ -303,6 +307,8 @@ typedef struct got_track {
     zf_track tr;
     zf_track_info info;
     zf_activity act;
+    double *whole, *binned; /* its metrics, when computed at ingest */
+    size_t nbin;
 } got_track;
 
 typedef struct row_job {
@@ -320,13 +326,79 @@ typedef struct row_job {
     int defer;             /* the writer detects and reads (HDF5-based formats) */
     got_track *tracks;
     size_t n, cap;
+    zf_metric_ws *ws;      /* the slot's workspace when metrics are computed at ingest */
 } row_job;
+
+/* Metrics computed at ingest while each track is in memory, for the metrics
+ * stage that zf_run runs next on the same handle: it takes them instead of
+ * reading every track back when its parameters are the same. Bins: each
+ * subject's cover its data and one empty bin after them; the stage cuts or
+ * pads them (with the empty bin's NaN) to the study's bin count, which gives
+ * the values a computation with that count gives (the kernel fills bin b
+ * from the samples in it only; bins after the data are all NaN). */
+typedef struct early_row {
+    double *whole, *binned;
+    size_t nbin;
+} early_row;
+
+typedef struct early_set {
+    char *params; /* parameter text they were computed with */
+    size_t nout;
+    size_t n, cap;
+    early_row *rows; /* [n], by subject */
+} early_set;
+
+static void early_free(void *p)
+{
+    early_set *es = p;
+    if (!es)
+        return;
+    for (size_t i = 0; i < es->n; i++) {
+        free(es->rows[i].whole);
+        free(es->rows[i].binned);
+    }
+    free(es->rows);
+    free(es->params);
+    free(es);
+}
+
+/* Subject i's row takes g's metrics (or none). */
+static int early_put(early_set *es, size_t i, got_track *g)
+{
+    if (i >= es->cap) {
+        size_t cap = es->cap ? 2 * es->cap : 64;
+        while (cap <= i)
+            cap *= 2;
+        early_row *r = realloc(es->rows, cap * sizeof *r);
+        if (!r)
+            return zf_error(ZF_ENOMEM, "out of memory");
+        es->rows = r;
+        es->cap = cap;
+    }
+    for (; es->n <= i; es->n++)
+        es->rows[es->n] = (early_row){NULL, NULL, 0};
+    free(es->rows[i].whole);
+    free(es->rows[i].binned);
+    es->rows[i] = (early_row){g->whole, g->binned, g->nbin};
+    g->whole = g->binned = NULL;
+    return ZF_OK;
+}
+
+static void early_truncate(early_set *es, size_t n)
+{
+    for (; es->n > n; es->n--) {
+        free(es->rows[es->n - 1].whole);
+        free(es->rows[es->n - 1].binned);
+    }
+}
 
 static void row_job_clear(row_job *j)
 {
     for (size_t k = 0; k < j->n; k++) {
         zf_track_free(&j->tracks[k].tr);
         zf_activity_free(&j->tracks[k].act);
+        free(j->tracks[k].whole);
+        free(j->tracks[k].binned);
     }
     free(j->tracks);
     free(j->path);
@@ -355,6 +427,8 @@ static int collect_sink(void *vctx, zf_track *tr, const zf_track_info *info)
     g->info = *info;
     g->info.activity = NULL;
     zf_activity_init(&g->act);
+    g->whole = g->binned = NULL;
+    g->nbin = 0;
     j->n++;
     if (info->activity) {
         const zf_activity *a = info->activity;
@@ -385,37 +459,96 @@ static int starts_as_hdf5(const char *path)
     return n == sizeof head && memcmp(head, sig, sizeof sig) == 0;
 }
 
-/* The pool thread's part of a row: hash, detect, read into the job. */
-static int row_task(void *arg)
+/* The file's SHA-256 into the job, or the error a serial ingest reports first. */
+static int hash_row(row_job *j)
 {
-    row_job *j = arg;
     const zf_table *t = j->t;
     int cf = zf_table_col(t, "file"), rc;
-    const char *file = zf_table_cell(t, j->r, (size_t)cf);
-    if (!(j->path = zf_path_join(j->dir, file)))
-        return ZF_ENOMEM;
     if ((rc = zf_sha256_file(j->path, j->sha)) != ZF_OK) {
         char why[1024];
         snprintf(why, sizeof why, "%s", zf_errmsg());
         return zf_error(rc, "'%s':%zu: column %d 'file': %s", t->path, t->line[j->r], cf + 1, why);
     }
     j->hashed = 1;
+    return ZF_OK;
+}
+
+/* The metrics of the job's tracks, as the metrics stage would compute them
+ * from the file (positions through float32). A track they cannot be
+ * computed for is left to the stage, which reports the problem. */
+static void early_metrics(row_job *j)
+{
+    const zf_metric_params *p = &j->s->metrics;
+    size_t nout = zf_metric_nout(p);
+    for (size_t k = 0; j->ws && k < j->n; k++) {
+        got_track *g = &j->tracks[k];
+        zf_track *tr = &g->tr;
+        size_t n = tr->n;
+        if (n == 0)
+            continue;
+        for (size_t i = 0; i < n; i++) {
+            tr->x[i] = (double)(float)tr->x[i];
+            tr->y[i] = (double)(float)tr->y[i];
+        }
+        double c1 = n > 1 ? tr->t[n - 1] + (tr->t[n - 1] - tr->t[n - 2]) : tr->t[0];
+        if (!(c1 >= 0 && c1 / p->bin_s < 1e6))
+            continue;
+        size_t nb = (size_t)floor(c1 / p->bin_s) + 2;
+        if (!(g->whole = malloc(nout * sizeof *g->whole)) || !(g->binned = malloc(nout * nb * sizeof *g->binned)) ||
+            zf_metrics_track(j->ws, tr, g->whole, g->binned, nb) != ZF_OK) {
+            free(g->whole);
+            free(g->binned);
+            g->whole = g->binned = NULL;
+            zf_error_clear();
+            continue;
+        }
+        g->nbin = nb;
+    }
+}
+
+/* The pool thread's part of a row: detect, read into the job, and hash. The
+ * tokenizer hashes the bytes it reads (one read of the file); when it could
+ * not (another reader, or a failure) the file is hashed on its own, and a
+ * hash failure is reported before any other, as a serial ingest would. */
+static int row_task(void *arg)
+{
+    row_job *j = arg;
+    int cf = zf_table_col(j->t, "file"), rc;
+    char why[2048];
+    if (!(j->path = zf_path_join(j->dir, zf_table_cell(j->t, j->r, (size_t)cf))))
+        return ZF_ENOMEM;
     if (strcmp(j->fmt, "auto") == 0) {
         if (starts_as_hdf5(j->path)) {
             j->defer = 1;
-            return ZF_OK;
+            return hash_row(j);
         }
-        if ((rc = zf_format_detect(j->path, &j->used)) != ZF_OK)
-            return rc;
+        if ((rc = zf_format_detect(j->path, &j->used)) != ZF_OK) {
+            snprintf(why, sizeof why, "%s", zf_errmsg());
+            int hr = hash_row(j);
+            return hr ? hr : zf_error(rc, "%s", why);
+        }
     } else {
         j->used = zf_format_find(j->fmt);
     }
     if (!j->used || !thread_safe_format(j->used->name)) {
         j->defer = 1;
         j->used = NULL;
+        return hash_row(j);
+    }
+    zf_csv_hash_begin(j->path);
+    rc = zf_read_tracks(j->path, j->used->name, &j->o, collect_sink, j, NULL);
+    snprintf(why, sizeof why, "%s", zf_errmsg());
+    if (rc == ZF_OK)
+        early_metrics(j);
+    if (rc == ZF_OK && zf_csv_hash_end(j->sha)) {
+        j->hashed = 1;
         return ZF_OK;
     }
-    return zf_read_tracks(j->path, j->used->name, &j->o, collect_sink, j, NULL);
+    zf_csv_hash_end(j->sha);
+    int hr = hash_row(j);
+    if (hr != ZF_OK)
+        return hr;
+    return rc ? zf_error(rc, "%s", why) : ZF_OK;
 }
 
 /* The writer's part of row r: what the job found, in the order a serial read
@@ -454,6 +587,8 @@ static int ingest_row(zf_pool *pool, row_job *j, ingest_ctx *c, char *sha_out)
                 j->tracks[k].info.activity = &j->tracks[k].act;
             if ((rc = ingest_sink(c, &j->tracks[k].tr, &j->tracks[k].info)) != ZF_OK)
                 return rc;
+            if (c->early && (rc = early_put(c->early, c->n - 1, &j->tracks[k])) != ZF_OK)
+                return rc;
         }
         if (read_rc != ZF_OK)
             return zf_error(read_rc, "%s", why);
@@ -470,6 +605,7 @@ int zf_stage_ingest(const zf_study *s, zf_experiment *e, const char *command, in
     int rc = ZF_OK;
     zf_pool *pool = NULL;
     row_job *jobs = NULL;
+    early_set *early = NULL;
     size_t window = 0, submitted = 0, waited = 0;
     zf_table *t = NULL, subjects;
     char *dir = NULL, *hashes = NULL, *excluded = NULL;
@@ -508,6 +644,25 @@ int zf_stage_ingest(const zf_study *s, zf_experiment *e, const char *command, in
         goto done;
     }
     zf_experiment_set_pool(e, pool);
+    if (zf_experiment_wants_metrics(e)) {
+        /* the metrics too, while each track is in memory (a problem there is
+         * left for the metrics stage to report) */
+        int ok = (early = calloc(1, sizeof *early)) != NULL && params_text(s, &early->params) == ZF_OK;
+        for (size_t k = 0; ok && k < window; k++)
+            ok = zf_metric_ws_new(&s->arena, &s->metrics, &jobs[k].ws) == ZF_OK;
+        if (ok) {
+            early->nout = zf_metric_nout(&s->metrics);
+            c.early = early;
+        } else {
+            early_free(early);
+            early = NULL;
+            for (size_t k = 0; k < window; k++) {
+                zf_metric_ws_free(jobs[k].ws);
+                jobs[k].ws = NULL;
+            }
+            zf_error_clear();
+        }
+    }
     zf_progress prog;
     zf_progress_start(&prog, "ingest", "files", t->nrow);
     for (size_t r = 0; r < t->nrow; r++) {
@@ -550,6 +705,8 @@ int zf_stage_ingest(const zf_study *s, zf_experiment *e, const char *command, in
         for (size_t i = n_before * (t->ncol + 1); i < c.n * (t->ncol + 1); i++)
             free(c.cells[i]);
         c.n = n_before;
+        if (early)
+            early_truncate(early, c.n);
         rc = ZF_OK;
     }
     zf_progress_end(&prog);
@@ -598,6 +755,11 @@ int zf_stage_ingest(const zf_study *s, zf_experiment *e, const char *command, in
         goto done;
     zf_log(ZF_LOG_INFO, "ingest: %zu subjects, %zu samples%s", zf_experiment_nsubjects(e), zf_experiment_nsamples(e),
            nexcluded ? " (subjects excluded: see /provenance/excluded)" : "");
+    if (early) { /* for the metrics stage on this handle */
+        early_truncate(early, c.n);
+        zf_experiment_attach(e, early, early_free);
+        early = NULL;
+    }
 done:
     /* rows still in the pool are dropped; the writer's chunks are flushed or dropped */
     for (size_t r = waited; jobs && r < submitted; r++) {
@@ -606,7 +768,10 @@ done:
     }
     zf_experiment_set_pool(e, NULL);
     zf_pool_free(pool);
+    for (size_t k = 0; jobs && k < window; k++)
+        zf_metric_ws_free(jobs[k].ws);
     free(jobs);
+    early_free(early);
     if (c.cells)
         for (size_t i = 0; i < c.n * (t ? t->ncol + 1 : 0); i++)
             free(c.cells[i]);
@@ -678,16 +843,48 @@ static double data_end(const zf_track *tr, const zf_activity *act)
     return 0;
 }
 
+/* One subject's metrics computed by a pool thread: the writer reads the
+ * track (HDF5 stays on one thread), the job fills its slots of the tables. */
+typedef struct metric_job {
+    zf_task task;
+    const zf_study *s;
+    zf_metric_ws *ws;      /* the job slot's own workspace */
+    zf_track tr;
+    zf_activity act;
+    double *row, *rowb;    /* [nout], [nout * nbin] */
+    double *val, *binned;  /* the tables: subject i's slots only */
+    size_t i, ns, nout, nbin;
+} metric_job;
+
+static int metric_task(void *arg)
+{
+    metric_job *j = arg;
+    const zf_study *s = j->s;
+    /* subjects with positions get the catalogue; binned activity the part it supports */
+    int rc = j->tr.n ? zf_metrics_track(j->ws, &j->tr, j->row, j->rowb, j->nbin)
+                     : zf_metrics_activity(&j->act, &s->arena, &s->metrics, j->row, j->rowb, j->nbin);
+    if (rc)
+        return rc;
+    for (size_t k = 0; k < j->nout; k++) {
+        j->val[k * j->ns + j->i] = j->row[k];
+        memcpy(j->binned + (k * j->ns + j->i) * j->nbin, j->rowb + k * j->nbin, j->nbin * sizeof *j->rowb);
+    }
+    return ZF_OK;
+}
+
 int zf_stage_metrics(const zf_study *s, zf_experiment *e, const char *metrics_csv, const char *binned_csv)
 {
     int rc = ZF_OK;
     size_t ns = zf_experiment_nsubjects(e), nout = zf_metric_nout(&s->metrics), nbin = 0, ncol = 0;
-    double *val = NULL, *binned = NULL, *bin_start = NULL, *row = NULL, *rowb = NULL;
+    double *val = NULL, *binned = NULL, *bin_start = NULL;
     size_t *cols = NULL;
     zf_metric_column *info = NULL;
-    zf_metric_ws *ws = NULL;
     zf_table *sub = NULL;
-    zf_track tr;
+    zf_pool *pool = NULL;
+    metric_job *jobs = NULL;
+    const early_set *early = NULL;
+    size_t window = 0, submitted = 0, waited = 0;
+    zf_track tr; /* the last two times of a track, to find where its data end */
     zf_outfile out = {0}, bout = {0};
     char *params = NULL;
     zf_activity act;
@@ -705,25 +902,45 @@ int zf_stage_metrics(const zf_study *s, zf_experiment *e, const char *metrics_cs
      * lasts one step), less a rounding tolerance. */
     double tend = 0;
     for (size_t i = 0; i < ns; i++) {
-        if ((rc = zf_experiment_read_track(e, i, &tr)) != ZF_OK)
+        size_t n = 0;
+        double last[2];
+        if ((rc = zf_experiment_track_tail(e, i, &n, last)) != ZF_OK)
             goto done;
         zf_activity_free(&act);
-        if (tr.n == 0 && (rc = zf_experiment_read_activity(e, i, &act)) != ZF_OK)
+        if (n == 0 && (rc = zf_experiment_read_activity(e, i, &act)) != ZF_OK)
             goto done;
+        /* data_end of the track from its last two times */
+        tr.t = last;
+        tr.n = n > 1 ? 2 : n;
+        if (n == 1)
+            last[0] = last[1];
         tend = fmax(tend, data_end(&tr, &act));
+        tr.t = NULL;
+        tr.n = 0;
     }
     nbin = tend > 0 ? (size_t)ceil(tend / s->metrics.bin_s - 1e-6) : 1;
     if (nbin < 1)
         nbin = 1;
-    if ((rc = zf_metric_ws_new(&s->arena, &s->metrics, &ws)) != ZF_OK)
-        goto done;
+    window = (size_t)zf_jobs() + 1;
     if (!(val = malloc(ns * nout * sizeof *val + 1)) || !(binned = malloc(ns * nbin * nout * sizeof *binned + 1)) ||
-        !(bin_start = malloc(nbin * sizeof *bin_start)) || !(row = malloc(nout * sizeof *row)) ||
-        !(rowb = malloc(nout * nbin * sizeof *rowb)) || !(cols = malloc(nout * sizeof *cols)) ||
-        !(info = malloc(nout * sizeof *info))) {
+        !(bin_start = malloc(nbin * sizeof *bin_start)) || !(cols = malloc(nout * sizeof *cols)) ||
+        !(info = malloc(nout * sizeof *info)) || !(jobs = calloc(window, sizeof *jobs))) {
         rc = zf_error(ZF_ENOMEM, "out of memory");
         goto done;
     }
+    for (size_t k = 0; k < window; k++) {
+        zf_track_init(&jobs[k].tr);
+        zf_activity_init(&jobs[k].act);
+        if ((rc = zf_metric_ws_new(&s->arena, &s->metrics, &jobs[k].ws)) != ZF_OK)
+            goto done;
+        if (!(jobs[k].row = malloc(nout * sizeof *jobs[k].row)) ||
+            !(jobs[k].rowb = malloc(nout * nbin * sizeof *jobs[k].rowb + 1))) {
+            rc = zf_error(ZF_ENOMEM, "out of memory");
+            goto done;
+        }
+    }
+    if ((rc = zf_pool_new(zf_jobs(), &pool)) != ZF_OK)
+        goto done;
     if ((rc = params_text(s, &params)) != ZF_OK)
         goto done;
     /* the CSV columns of this study: metrics of its arena kind, one per zone and template */
@@ -738,26 +955,54 @@ int zf_stage_metrics(const zf_study *s, zf_experiment *e, const char *metrics_cs
     }
     for (size_t b = 0; b < nbin; b++)
         bin_start[b] = (double)b * s->metrics.bin_s;
-    for (size_t i = 0; i < ns; i++) {
-        if ((rc = zf_experiment_read_track(e, i, &tr)) != ZF_OK)
-            goto done;
-        zf_activity_free(&act);
-        if (tr.n == 0 && (rc = zf_experiment_read_activity(e, i, &act)) != ZF_OK)
-            goto done;
-        /* subjects with positions get the catalogue; binned activity the part it supports */
-        rc = tr.n ? zf_metrics_track(ws, &tr, row, rowb, nbin)
-                  : zf_metrics_activity(&act, &s->arena, &s->metrics, row, rowb, nbin);
-        if (rc) {
-            char why[1024];
-            snprintf(why, sizeof why, "%s", zf_errmsg());
-            zf_error(rc, "metrics: subject '%s': %s", zf_table_cell(sub, i, (size_t)zf_sheet_subject_col(sub)), why);
-            goto done;
+    /* metrics that ingest computed on this handle with these parameters */
+    early = zf_experiment_attached(e);
+    if (early && !(early->n == ns && early->nout == nout && strcmp(early->params, params) == 0))
+        early = NULL;
+    /* the writer reads subject after subject; the pool computes up to
+     * jobs + 1 of them at once, each into its own slots of the tables, so the
+     * result does not depend on the number of threads */
+    for (size_t i = 0; i <= ns; i++) {
+        if (i >= window || i == ns) { /* collect subject i - window (or the rest) */
+            for (size_t q = waited; q < submitted && (q + window <= i || i == ns); q++, waited++) {
+                metric_job *j = &jobs[q % window];
+                if ((rc = zf_pool_wait(pool, &j->task)) != ZF_OK) {
+                    char why[1024];
+                    snprintf(why, sizeof why, "%s", zf_errmsg());
+                    zf_error(rc, "metrics: subject '%s': %s", zf_table_cell(sub, q, (size_t)zf_sheet_subject_col(sub)), why);
+                    waited++;
+                    goto done;
+                }
+            }
         }
-        for (size_t k = 0; k < nout; k++) {
-            val[k * ns + i] = row[k];
-            for (size_t b = 0; b < nbin; b++)
-                binned[(k * ns + i) * nbin + b] = rowb[k * nbin + b];
+        if (i == ns)
+            break;
+        if (early && early->rows[i].whole) { /* computed at ingest */
+            const early_row *er = &early->rows[i];
+            for (size_t k = 0; k < nout; k++) {
+                val[k * ns + i] = er->whole[k];
+                for (size_t b = 0; b < nbin; b++)
+                    binned[(k * ns + i) * nbin + b] = er->binned[k * er->nbin + (b < er->nbin ? b : er->nbin - 1)];
+            }
+            continue;
         }
+        metric_job *j = &jobs[i % window];
+        if ((rc = zf_experiment_read_track(e, i, &j->tr)) != ZF_OK)
+            goto done;
+        zf_activity_free(&j->act);
+        if (j->tr.n == 0 && (rc = zf_experiment_read_activity(e, i, &j->act)) != ZF_OK)
+            goto done;
+        j->s = s;
+        j->val = val;
+        j->binned = binned;
+        j->i = i;
+        j->ns = ns;
+        j->nout = nout;
+        j->nbin = nbin;
+        j->task.fn = metric_task;
+        j->task.arg = j;
+        zf_pool_submit(pool, &j->task);
+        submitted++;
     }
     /* every slot goes to the experiment file (NaN where the study does not meet
      * the metric's need), the applicable ones to the CSV tables */
@@ -816,17 +1061,25 @@ int zf_stage_metrics(const zf_study *s, zf_experiment *e, const char *metrics_cs
             goto done;
     }
 done:
+    for (size_t q = waited; q < submitted; q++) /* subjects still in the pool */
+        zf_pool_cancel(pool, &jobs[q % window].task);
+    zf_pool_free(pool);
+    for (size_t k = 0; jobs && k < window; k++) {
+        zf_track_free(&jobs[k].tr);
+        zf_activity_free(&jobs[k].act);
+        zf_metric_ws_free(jobs[k].ws);
+        free(jobs[k].row);
+        free(jobs[k].rowb);
+    }
+    free(jobs);
+    zf_experiment_attach(e, NULL, NULL); /* ingest's metrics are used up */
     zf_file_abort(&out);
     zf_file_abort(&bout);
     zf_activity_free(&act);
-    zf_track_free(&tr);
     zf_table_free(sub);
-    zf_metric_ws_free(ws);
     free(val);
     free(binned);
     free(bin_start);
-    free(row);
-    free(rowb);
     free(cols);
     free(info);
     free(params);

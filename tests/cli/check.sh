@@ -26,3 +26,13 @@ expect 1 "$ZF" check demo/bad.yaml
 stdout_has "^problem: 'demo/bad.yaml':1:1: unknown key 'sampels'"
 expect 2 "$ZF" check
 expect 2 "$ZF" check a.yaml b.yaml
+
+# the design's columns must exist: a factorial factor and a dose column
+cp -r "$TESTS/../datasets/demo" demo2
+rm -rf demo2/results
+printf 'compare: {factor: group, control: control, factors: [group, stressor], dose: dose_mg_l}\n' >> demo2/study.yaml
+sed -i '/^compare: {factor: group, control: control}$/d' demo2/study.yaml
+expect 1 "$ZF" check demo2/study.yaml
+stdout_has "^problem: 'demo2/samples.csv':1: expected a column 'stressor' \\(compare.factors in 'demo2/study.yaml'\\)$"
+stdout_has "^problem: 'demo2/samples.csv':1: expected a column 'dose_mg_l' \\(compare.dose in 'demo2/study.yaml'\\)$"
+stdout_has '^2 problems$'

@@ -49,3 +49,23 @@ assert "5 fish left in metrics.csv" test "$(($(wc -l < r/metrics.csv) - 1))" -eq
 assert "report lists the excluded fish" grep -q 'Excluded at ingest' r/report.html
 assert "report names it" grep -q 'ketamine02' r/report.html
 assert "log file records the exclusion" grep -q "excluded subject 'ketamine02'" r/zfstress.log
+
+# figures: editing one figure redraws only that figure, and reruns neither metrics nor stats
+expect 0 "$ZF" simulate --out f --per-group 3 --seconds 30 --fps 10 --groups control,ketamine --seed 6
+cat >> f/study.yaml <<'FIGS'
+figures:
+  - {kind: box, metric: time_top_s, file: top}
+  - {kind: estimation, metric: distance_mm, file: distance}
+FIGS
+expect 0 "$ZF" run f/study.yaml --out fr -v
+stderr_has "plot: 2 figures drawn, 0 unchanged"
+top_before=$(sha256sum < fr/figures/top.png)
+sed -i 's/{kind: estimation, metric: distance_mm, file: distance}/{kind: estimation, metric: distance_mm, file: distance, effect: hedges_g}/' f/study.yaml
+expect 0 "$ZF" run f/study.yaml --out fr -v
+stderr_has "run: ingest up to date"
+assert "metrics not rerun for a figure edit" test -z "$(grep -E 'run: metrics$' "$WORK/last.err")"
+assert "stats not rerun for a figure edit" test -z "$(grep -E 'run: stats$' "$WORK/last.err")"
+stderr_has "plot: 1 figure drawn, 1 unchanged"
+assert "the unedited figure is the same file" test "$(sha256sum < fr/figures/top.png)" = "$top_before"
+expect 0 "$ZF" run f/study.yaml --out fr -v --force
+stderr_has "plot: 2 figures drawn, 0 unchanged"

@@ -11,7 +11,8 @@
  *
  * Encoding (tests/fuzz/make-seeds.py writes seeds in it): byte by byte,
  *   op = b % 4
- *   0 dataset:   name, type, rank (0..4), dims (each 0..7), then one byte per element
+ *   0 dataset:   name, type, rank (0..4), dims (each 0..7; 255: 2^31, chunked and never written), then one
+ *                byte per stored element (at most 8 per dimension)
  *   1 root attribute: name, type, rank (0..1), dims, elements
  *   2 'dims' attribute on the last dataset: count (0..5), one name byte each, as vlen strings
  *     (count 0: one scalar string, e.g. a JSON list)
@@ -129,15 +130,21 @@ static hid_t zf_h5gen_memtype(unsigned t, hid_t file_type)
 static hid_t zf_h5gen_object(zf_h5gen_in *in, hid_t loc, const char *name, int is_attr, int max_rank,
                              const char *const *vocab, size_t nvocab)
 {
-    hid_t ty, owned, space = H5I_INVALID_HID, obj = H5I_INVALID_HID, lcpl = H5I_INVALID_HID;
+    hid_t ty, owned, space = H5I_INVALID_HID, obj = H5I_INVALID_HID, lcpl = H5I_INVALID_HID, dcpl = H5I_INVALID_HID;
     unsigned t = zf_h5gen_byte(in);
     int rank = (int)(zf_h5gen_byte(in) % (unsigned)(max_rank + 1));
-    hsize_t dims[4] = {1, 1, 1, 1};
+    hsize_t dims[4] = {1, 1, 1, 1}, chunk[4] = {1, 1, 1, 1};
     size_t total = 1;
+    int huge = 0;
     double buf[2 * 4096];
     for (int r = 0; r < rank; r++) {
-        dims[r] = zf_h5gen_byte(in) % 8u;
-        total *= (size_t)dims[r];
+        unsigned b = zf_h5gen_byte(in);
+        /* 255: a dataset that declares 2^31 rows and stores none (chunked, never written): what a
+         * damaged or hostile header looks like to a reader that trusts the shape */
+        dims[r] = b == 255 && !is_attr ? (hsize_t)1 << 31 : b % 8u;
+        huge |= b == 255 && !is_attr;
+        chunk[r] = dims[r] < 8 ? (dims[r] ? dims[r] : 1) : 8;
+        total *= (size_t)(dims[r] < 8 ? dims[r] : 8);
     }
     if (total > 4096) /* 8^4 = 4096 at most */
         total = 4096;
@@ -157,10 +164,13 @@ static hid_t zf_h5gen_object(zf_h5gen_in *in, hid_t loc, const char *name, int i
     } else {
         if ((lcpl = H5Pcreate(H5P_LINK_CREATE)) < 0 || H5Pset_create_intermediate_group(lcpl, 1) < 0)
             goto done;
-        if ((obj = H5Dcreate2(loc, name, ty, space, lcpl, H5P_DEFAULT, H5P_DEFAULT)) >= 0 && total)
+        if (huge && ((dcpl = H5Pcreate(H5P_DATASET_CREATE)) < 0 || H5Pset_chunk(dcpl, rank, chunk) < 0))
+            goto done;
+        if ((obj = H5Dcreate2(loc, name, ty, space, lcpl, huge ? dcpl : H5P_DEFAULT, H5P_DEFAULT)) >= 0 && total && !huge)
             (void)H5Dwrite(obj, zf_h5gen_memtype(t, ty), H5S_ALL, H5S_ALL, H5P_DEFAULT, buf);
     }
 done:
+    if (dcpl >= 0) H5Pclose(dcpl);
     if (lcpl >= 0) H5Pclose(lcpl);
     if (space >= 0) H5Sclose(space);
     if (owned >= 0) H5Tclose(owned);

@@ -616,6 +616,14 @@ static void test_degenerate(void)
         CHECK(t.n > 0 && isnan(t.rows[0].p) && strstr(t.rows[0].note, "essentially constant") != NULL);
         CHECK(zf_stats_factorial(&t, "c", fn, 0, lv, yc, 8, &o) == ZF_EINVAL);
         zf_stat_table_free(&t);
+        /* no value at all: the ANOVA rows say so, nothing else */
+        {
+            static const double none[] = {NAN, NAN, NAN, NAN};
+            CHECK_OK(zf_stats_factorial(&t, "c", fn, 2, lv, none, 4, &o));
+            CHECK(t.n == 6 && isnan(t.rows[5].p) && strstr(t.rows[5].note, "no data") != NULL);
+            CHECK(strstr(t.rows[0].note, "4 missing values dropped") != NULL);
+            zf_stat_table_free(&t);
+        }
         /* one observation per cell: no residual df */
         {
             static const char *const lv1[] = {"a1", "b1", "a2", "b1", "a1", "b2", "a2", "b2"};
@@ -644,6 +652,22 @@ static void test_degenerate(void)
         }
         zf_stat_table_free(&t);
         o.control = "control";
+    }
+
+    /* all missing: defined rows with notes, never a crash */
+    {
+        static const char *const grp[] = {"control", "control", "ket", "ket"};
+        static const char *const wl[] = {"0", "60"};
+        static const double y[8] = {NAN, NAN, NAN, NAN, NAN, NAN, NAN, NAN}, d[4] = {0, 1, 2, 3};
+        CHECK_OK(zf_stats_repeated(&t, "m", "group", "bin", grp, y, 4, wl, 2, &o));
+        CHECK(t.n > 0 && isnan(t.rows[0].p) && strstr(t.rows[0].note, "no complete subject") != NULL);
+        zf_stat_table_free(&t);
+        CHECK_OK(zf_stats_dose(&t, "m", "dose", d, y, 4, &o));
+        CHECK(t.n > 0 && isnan(t.rows[0].estimate) && strstr(t.rows[0].note, "4 missing values dropped") != NULL);
+        zf_stat_table_free(&t);
+        CHECK_OK(zf_stats_checks(&t, "m", grp, y, 4, &o));
+        CHECK(t.n == 3 && isnan(t.rows[2].p));
+        zf_stat_table_free(&t);
     }
 
     /* dose: negative dose is a data error; too few doses gives notes */
