@@ -296,7 +296,7 @@ static void to_spec(const zf_study_figure *sf, zf_figure_spec *out, zf_figure_sp
  * redrawn only when its key differs from the one recorded for its file. */
 typedef struct plot_cache {
     const char *data_key;   /* NULL: draw everything */
-    const char *old_keys;   /* "file key\n" lines of the previous run */
+    const char *old_keys;   /* "file key sha256\n" lines of the previous run */
     char *new_keys;         /* the same for this run (malloc'd) */
     size_t len, cap;
     size_t drawn, kept;
@@ -393,22 +393,33 @@ static void figure_key(const zf_study *s, const plot_cache *pc, const zf_figure_
     free(b.s);
 }
 
-static int recorded(const char *keys, const char *file, const char *key)
+/* 1 when keys holds "file key sha" for this file and key, and the file on disk
+ * still has that SHA-256 (a run stopped before its commit may have replaced it). */
+static int recorded(const char *keys, const char *file, const char *key, const char *path)
 {
     size_t lf = strlen(file);
     for (const char *p = keys; p && *p;) {
         const char *nl = strchr(p, '\n');
         size_t len = nl ? (size_t)(nl - p) : strlen(p);
-        if (len == lf + 1 + 64 && strncmp(p, file, lf) == 0 && p[lf] == ' ' && strncmp(p + lf + 1, key, 64) == 0)
-            return 1;
+        if (len == lf + 1 + 64 + 1 + 64 && strncmp(p, file, lf) == 0 && p[lf] == ' ' &&
+            strncmp(p + lf + 1, key, 64) == 0) {
+            char sha[65];
+            int same = zf_sha256_file(path, sha) == ZF_OK && strncmp(p + lf + 66, sha, 64) == 0;
+            zf_error_clear();
+            return same;
+        }
         p = nl ? nl + 1 : p + len;
     }
     return 0;
 }
 
-static int remember(plot_cache *pc, const char *file, const char *key)
+static int remember(plot_cache *pc, const char *file, const char *key, const char *path)
 {
-    size_t need = strlen(file) + 66;
+    char sha[65];
+    int rc = zf_sha256_file(path, sha);
+    if (rc)
+        return rc;
+    size_t need = strlen(file) + 132;
     if (pc->len + need + 1 > pc->cap) {
         size_t cap = pc->cap ? 2 * pc->cap : 4096;
         while (cap < pc->len + need + 1)
@@ -419,7 +430,7 @@ static int remember(plot_cache *pc, const char *file, const char *key)
         pc->new_keys = q;
         pc->cap = cap;
     }
-    pc->len += (size_t)snprintf(pc->new_keys + pc->len, pc->cap - pc->len, "%s %s\n", file, key);
+    pc->len += (size_t)snprintf(pc->new_keys + pc->len, pc->cap - pc->len, "%s %s %s\n", file, key, sha);
     return ZF_OK;
 }
 
@@ -437,8 +448,8 @@ static int draw_one(const zf_study *s, const zf_plot_source *src, const zf_figur
         sp.dpi = s->plot_dpi > 0 ? s->plot_dpi : 300;
     if (pc && pc->data_key && pc->data_key[0]) {
         figure_key(s, pc, &sp, file, key);
-        if (key[0] && access(path, F_OK) == 0 && recorded(pc->old_keys, file, key)) {
-            int rc = remember(pc, file, key);
+        if (key[0] && access(path, F_OK) == 0 && recorded(pc->old_keys, file, key, path)) {
+            int rc = remember(pc, file, key, path);
             pc->kept++;
             free(path);
             return rc;
@@ -448,7 +459,7 @@ static int draw_one(const zf_study *s, const zf_plot_source *src, const zf_figur
     if (rc == ZF_OK && pc) {
         pc->drawn++;
         if (key[0])
-            rc = remember(pc, file, key);
+            rc = remember(pc, file, key, path);
     }
     if (rc != ZF_OK) {
         char msg[512];
