@@ -30,10 +30,14 @@ jobs=${ZF_FUZZ_JOBS:-$(nproc 2>/dev/null || echo 2)}
 command -v clang >/dev/null || { echo "fuzz.sh: clang not found (scripts/install-deps.sh installs it)" >&2; exit 1; }
 
 CC=clang cmake -S "$root" -B "$build" -DCMAKE_BUILD_TYPE=RelWithDebInfo -DZF_FUZZ=ON -DZF_WERROR=ON >/dev/null
-targets=(zfstress test_readers_text test_readers_kp test_readers_viewpoint test_table test_track test_study)
+targets=(zfstress)
 for n in "${names[@]}"; do targets+=("fuzz_$n"); done
 cmake --build "$build" -j "$jobs" --target "${targets[@]}" >/dev/null
 if [ ! -d "$build/seeds" ]; then
+    # the unit tests that write fixtures only make seeds: one that fails to build is skipped
+    for t in test_readers_text test_readers_kp test_readers_viewpoint test_table test_track test_study; do
+        cmake --build "$build" -j "$jobs" --target "$t" >/dev/null 2>&1 || echo "fuzz.sh: note: $t did not build; its fixtures are not seeds"
+    done
     bash "$root/tests/fuzz/make-seeds.sh" "$build" "$build/seeds" >/dev/null
 fi
 

@@ -46,6 +46,8 @@ struct zf_csv {
     size_t bytes;
     int first;
     EVP_MD_CTX *md; /* SHA-256 of the bytes read, when the thread asked for it */
+    size_t qnext;   /* offset in data of a '"' not before the current line, or SIZE_MAX */
+    size_t qscan;   /* data[line start .. qscan) was searched and holds no quote */
 };
 
 /* The thread's request for the digest of the next file it tokenizes. */
@@ -154,6 +156,8 @@ static int refill(zf_csv *c)
     if (c->pos > 0) {
         memmove(c->data, c->data + c->pos, c->end - c->pos);
         c->end -= c->pos;
+        c->qscan = c->qscan > c->pos ? c->qscan - c->pos : 0;
+        c->qnext = c->qnext != SIZE_MAX && c->qnext >= c->pos ? c->qnext - c->pos : SIZE_MAX;
         c->pos = 0;
     }
     /* room for a block (more for a long line) and the NUL that ends the last line */
@@ -302,6 +306,7 @@ int zf_csv_open(const char *path, char delim, zf_csv **out)
     c->delim = delim;
     c->first = 1;
     c->next_lineno = 1;
+    c->qnext = SIZE_MAX;
     if (csv_hash.path && strcmp(csv_hash.path, path) == 0) {
         free(csv_hash.path); /* once: the first reader of the file hashes it */
         csv_hash.path = NULL;
@@ -330,6 +335,8 @@ int zf_csv_open(const char *path, char delim, zf_csv **out)
         c->cap = c->pos = c->end = 0;
         EVP_MD_CTX_free(c->md); /* read again from the start: hashed separately */
         c->md = NULL;
+        c->qnext = SIZE_MAX;
+        c->qscan = 0;
         rc = open_utf16(c, be);
         close(c->fd);
         c->fd = -1;
@@ -469,6 +476,21 @@ static int split_quoted(zf_csv *c, const char *text, size_t n)
     return ZF_OK;
 }
 
+/* Is there a quote in data[ls .. le), the current line? Searched a whole
+ * buffer at a time: track files have none, so this is one memchr per block. */
+static int line_has_quote(zf_csv *c, size_t ls, size_t le)
+{
+    if (c->qnext != SIZE_MAX && c->qnext >= ls)
+        return c->qnext < le;
+    if (c->qnext == SIZE_MAX && le <= c->qscan)
+        return 0;
+    size_t from = c->qnext == SIZE_MAX && c->qscan > ls ? c->qscan : ls;
+    const char *q = memchr(c->data + from, '"', c->end - from);
+    c->qnext = q ? (size_t)(q - c->data) : SIZE_MAX;
+    c->qscan = q ? c->qnext : c->end; /* data[.. qscan) holds no quote */
+    return q && (size_t)(q - c->data) < le;
+}
+
 int zf_csv_next(zf_csv *c, size_t *nfields)
 {
     char *s = NULL;
@@ -496,7 +518,8 @@ int zf_csv_next(zf_csv *c, size_t *nfields)
     }
     if (!c->delim)
         c->delim = detect_delim(s);
-    rc = memchr(s, '"', n) ? split_quoted(c, s, n) : split_plain(c, s);
+    size_t ls = (size_t)(s - c->data);
+    rc = line_has_quote(c, ls, ls + n) ? split_quoted(c, s, n) : split_plain(c, s);
     if (rc)
         return rc;
     *nfields = c->nfield;

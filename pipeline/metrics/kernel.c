@@ -61,6 +61,7 @@ struct zf_metric_ws {
     struct { double s, e; size_t k; int one; } rc_[2];
     struct { double t; size_t k; int ok; } pc_[2];
     int rnext, pnext;
+    size_t khint; /* the bin the last lookup ended in */
 };
 
 #define F(acc, off) (*(double *)(void *)((char *)(acc) + (off)))
@@ -88,23 +89,6 @@ static size_t bin_clamp(const wins *w, double t)
     return (size_t)f;
 }
 
-/* The bin that holds t; 0 when none. */
-static int bin_of(const wins *w, double t, size_t *b)
-{
-    size_t n = nwin(w);
-    if (n == 0)
-        return 0;
-    size_t k = bin_clamp(w, t);
-    if (k > 0 && t < edge(w, k))
-        k--;
-    else if (k + 1 < n && t >= edge(w, k + 1))
-        k++;
-    if (!(t >= edge(w, k) && t < edge(w, k + 1)))
-        return 0;
-    *b = k;
-    return 1;
-}
-
 /* Bins that [s, e) may overlap: [*b0, *b1]; 0 when there are no bins. */
 static int bin_range(const wins *w, double s, double e, size_t *b0, size_t *b1)
 {
@@ -119,6 +103,27 @@ static int bin_range(const wins *w, double s, double e, size_t *b0, size_t *b1)
 
 /* Whether [s, e) lies inside one bin, and which: the common case, where
  * the general split below gives that bin e - s and the others nothing. */
+/* A bin at or next to the one holding t, found by walking from the last one
+ * (times mostly increase, so this is a step or two; no division). Callers
+ * check containment against edge(), so any starting bin gives their answer. */
+static size_t bin_near(zf_metric_ws *w, double t)
+{
+    const wins *W = &w->W;
+    size_t n = nwin(W), k = w->khint;
+    if (n == 0)
+        return 0;
+    if (k >= n)
+        k = n - 1;
+    if (isnan(t))
+        return k;
+    while (k + 1 < n && t >= edge(W, k + 1))
+        k++;
+    while (k > 0 && t < edge(W, k))
+        k--;
+    w->khint = k;
+    return k;
+}
+
 static int one_bin_miss(zf_metric_ws *w, double s, double e, size_t *k)
 {
     int i = w->rnext;
@@ -128,7 +133,7 @@ static int one_bin_miss(zf_metric_ws *w, double s, double e, size_t *k)
     w->rc_[i].one = 0;
     w->rc_[i].k = 0;
     if (nwin(&w->W) > 0) {
-        size_t c = bin_clamp(&w->W, s);
+        size_t c = bin_near(w, s);
         if (s >= edge(&w->W, c) && e <= edge(&w->W, c + 1)) {
             w->rc_[i].one = 1;
             w->rc_[i].k = c;
@@ -158,7 +163,15 @@ static int bin_at_miss(zf_metric_ws *w, double t, size_t *b)
     w->pnext ^= 1;
     w->pc_[i].t = t;
     w->pc_[i].k = 0;
-    w->pc_[i].ok = bin_of(&w->W, t, &w->pc_[i].k);
+    w->pc_[i].ok = 0;
+    /* the bin whose [edge(b), edge(b + 1)) holds t, if any */
+    if (nwin(&w->W) > 0) {
+        size_t c = bin_near(w, t);
+        if (t >= edge(&w->W, c) && t < edge(&w->W, c + 1)) {
+            w->pc_[i].ok = 1;
+            w->pc_[i].k = c;
+        }
+    }
     *b = w->pc_[i].k;
     return w->pc_[i].ok;
 }
@@ -183,6 +196,7 @@ static void forget_bins(zf_metric_ws *w)
         w->rc_[i].s = w->rc_[i].e = NAN;
         w->pc_[i].t = NAN;
     }
+    w->khint = 0;
 }
 
 /* Time [s, e) adds its length (split at the bin edges). */
@@ -241,9 +255,10 @@ static inline void add_spread(zf_metric_ws *w, size_t off, double s, double e, d
     }
     if (w->use_whole)
         F(&w->whole, off) += amount;
-    if (one_bin(w, s, e, &k))
-        F(&w->bins[k], off) += amount * ((e - s) / (e - s)); /* as the split computes it */
-    else
+    if (one_bin(w, s, e, &k)) {
+        double q = e - s; /* the split's amount * ((hi - lo) / (e - s)), with hi - lo = e - s: 1 unless inf */
+        F(&w->bins[k], off) += isfinite(q) ? amount : amount * (q / q);
+    } else
         add_spread_split(w, off, s, e, amount);
 }
 
@@ -838,7 +853,7 @@ static void step(zf_metric_ws *w, state *s, size_t i, size_t *m)
     w->ring[s->ring_pos] = v;
     s->ring_sum += v;
     s->ring_pos = (s->ring_pos + 1) % w->nring;
-    double va = s->ring_sum / (double)s->nring;
+    double va = s->nring == 1 ? s->ring_sum : s->ring_sum / (double)s->nring; /* x / 1 is x */
     if (va > p->move_start_mm_s)
         s->mobile = 1;
     else if (va < p->move_stop_mm_s)
@@ -857,8 +872,11 @@ static void step(zf_metric_ws *w, state *s, size_t i, size_t *m)
     /* turns (may mark the open erratic burst sharp) */
     heading_step(w, s, i, d);
     /* erratic bursts */
-    double acc = isnan(s->prev_speed) ? NAN : fabs(v - s->prev_speed) / h;
-    int fast = v > p->erratic_speed_mm_s || (p->erratic_accel_mm_s2 > 0 && acc > p->erratic_accel_mm_s2);
+    int fast = v > p->erratic_speed_mm_s;
+    if (!fast && p->erratic_accel_mm_s2 > 0) { /* the acceleration only when it can matter */
+        double acc = isnan(s->prev_speed) ? NAN : fabs(v - s->prev_speed) / h;
+        fast = acc > p->erratic_accel_mm_s2;
+    }
     if (fast && !s->fast) {
         s->fast = 1;
         s->fast_start = a;

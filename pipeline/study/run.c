@@ -6,6 +6,7 @@
 #include "zfstress/plot.h"
 #include "zfstress/table.h"
 
+#include "core/hashmemo.h"
 #include "core/pool.h"
 #include "store/experiment_internal.h"
 #include "study/study_internal.h"
@@ -69,11 +70,27 @@ static int exists(const char *path)
 /* The ingest key: software version, every setting that changes what ingest
  * reads, the sample sheet's bytes and every track file's bytes. Empty when an
  * input cannot be hashed: the stage then runs and reports the problem. */
+/* One track file's SHA-256, hashed by a pool thread. */
+typedef struct hash_job {
+    zf_task task;
+    char *path;
+    char sha[65];
+} hash_job;
+
+static int hash_task(void *arg)
+{
+    hash_job *j = arg;
+    return zf_sha256_file_memo(j->path, j->sha); /* ingest takes it from the memo */
+}
+
 static void ingest_key(const zf_study *s, char key[65])
 {
     sbuf b = {0};
     zf_table *t = NULL;
-    char *dir = NULL, *path = NULL, sha[65];
+    char *dir = NULL, sha[65];
+    zf_pool *pool = NULL;
+    hash_job *jobs = NULL;
+    size_t window = 0, submitted = 0, waited = 0;
     key[0] = '\0';
     sb_add(&b, "zfstress %s ingest\nformat=%s time=%s x=%s y=%s units=%d px=%.17g y_axis=%d fps=%.17g "
                "ox=%.17g oy=%.17g toff=%.17g bodypart=%s lik=%.17g dec=%d height=%.17g factor=%s control=%s\n",
@@ -86,17 +103,38 @@ static void ingest_key(const zf_study *s, char key[65])
     int cf = zf_table_col(t, "file");
     if (cf < 0 || !(dir = zf_path_dir(s->samples)))
         goto done;
+    /* the files are hashed by the run's threads, a few ahead, and added in sheet order */
+    window = 2 * (size_t)zf_jobs();
+    if (zf_pool_new(zf_jobs(), &pool) != ZF_OK || !(jobs = calloc(window, sizeof *jobs)))
+        goto done;
     for (size_t r = 0; r < t->nrow; r++) {
-        free(path);
-        if (!(path = zf_path_join(dir, zf_table_cell(t, r, (size_t)cf))) || zf_sha256_file(path, sha) != ZF_OK)
+        for (; submitted < t->nrow && submitted < r + window; submitted++) {
+            hash_job *j = &jobs[submitted % window];
+            if (!(j->path = zf_path_join(dir, zf_table_cell(t, submitted, (size_t)cf))))
+                goto done;
+            j->task.fn = hash_task;
+            j->task.arg = j;
+            zf_pool_submit(pool, &j->task);
+        }
+        hash_job *j = &jobs[r % window];
+        int rc = zf_pool_wait(pool, &j->task);
+        waited++;
+        free(j->path);
+        j->path = NULL;
+        if (rc != ZF_OK)
             goto done;
-        sb_add(&b, "%s\n", sha);
+        sb_add(&b, "%s\n", j->sha);
     }
     if (!b.oom)
         zf_sha256_mem(b.s, b.n, key);
 done:
+    for (size_t q = waited; jobs && q < submitted; q++) {
+        zf_pool_cancel(pool, &jobs[q % window].task);
+        free(jobs[q % window].path);
+    }
+    zf_pool_free(pool);
+    free(jobs);
     zf_error_clear();
-    free(path);
     free(dir);
     free(b.s);
     zf_table_free(t);

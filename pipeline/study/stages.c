@@ -10,6 +10,7 @@
 #include "zfstress/track.h"
 
 #include "core/csvhash.h"
+#include "core/hashmemo.h"
 #include "core/pool.h"
 #include "store/experiment_internal.h"
 #include "study/study_internal.h"
@@ -464,6 +465,10 @@ static int hash_row(row_job *j)
 {
     const zf_table *t = j->t;
     int cf = zf_table_col(t, "file"), rc;
+    if (zf_sha256_memo_lookup(j->path, j->sha)) { /* hashed earlier in this run (its key) */
+        j->hashed = 1;
+        return ZF_OK;
+    }
     if ((rc = zf_sha256_file(j->path, j->sha)) != ZF_OK) {
         char why[1024];
         snprintf(why, sizeof why, "%s", zf_errmsg());
@@ -494,6 +499,8 @@ static void early_metrics(row_job *j)
         if (!(c1 >= 0 && c1 / p->bin_s < 1e6))
             continue;
         size_t nb = (size_t)floor(c1 / p->bin_s) + 2;
+        if (nb * nout > 262144)
+            continue; /* over 2 MB for one fish (many small bins): the stage computes it */
         if (!(g->whole = malloc(nout * sizeof *g->whole)) || !(g->binned = malloc(nout * nb * sizeof *g->binned)) ||
             zf_metrics_track(j->ws, tr, g->whole, g->binned, nb) != ZF_OK) {
             free(g->whole);
@@ -535,16 +542,20 @@ static int row_task(void *arg)
         j->used = NULL;
         return hash_row(j);
     }
-    zf_csv_hash_begin(j->path);
+    /* hashed already (the run's key), else by the tokenizer on the way */
+    int known = zf_sha256_memo_lookup(j->path, j->sha);
+    if (!known)
+        zf_csv_hash_begin(j->path);
     rc = zf_read_tracks(j->path, j->used->name, &j->o, collect_sink, j, NULL);
     snprintf(why, sizeof why, "%s", zf_errmsg());
     if (rc == ZF_OK)
         early_metrics(j);
-    if (rc == ZF_OK && zf_csv_hash_end(j->sha)) {
+    if (rc == ZF_OK && (known || zf_csv_hash_end(j->sha))) {
         j->hashed = 1;
         return ZF_OK;
     }
-    zf_csv_hash_end(j->sha);
+    if (!known)
+        zf_csv_hash_end(j->sha);
     int hr = hash_row(j);
     if (hr != ZF_OK)
         return hr;

@@ -1,0 +1,56 @@
+# jobs.sh: the number of threads changes nothing: runs with 1 and 3 threads give byte-identical outputs
+# (experiment file included, under SOURCE_DATE_EPOCH), stage by stage too, and --jobs is checked.
+export SOURCE_DATE_EPOCH=1700000000
+expect 0 "$ZF" simulate --out s --per-group 4 --seconds 150 --fps 30 --groups control,ketamine --seed 9
+# a longer track whose rows span several HDF5 chunks (65536 rows), and a file with a missing stretch
+expect 0 "$ZF" simulate --out long --per-group 1 --seconds 2400 --fps 30 --groups control,ketamine --seed 4
+cp long/tracks/control01.csv s/tracks/long01.csv
+awk -F, 'NR > 1000 && NR < 1100 { $3 = "NaN"; $4 = "" } { print }' OFS=, s/tracks/ketamine02.csv > s/tracks/gap.csv
+mv s/tracks/gap.csv s/tracks/ketamine02.csv
+printf 'long01,control,0,tracks/long01.csv,30\n' >> s/samples.csv
+
+# ZF_JOBS sets the thread count without changing the command line that the file records;
+# both runs in the same directory (the file records where the study is)
+for j in 1 3; do
+    (ZF_JOBS=$j "$ZF" run s/study.yaml --out out -q) || fail "run with ZF_JOBS=$j failed"
+    mv out "j$j"
+done
+for f in experiment.h5 metrics.csv binned.csv stats.csv report.html; do
+    assert "ZF_JOBS 1 and 3: $f byte-identical" cmp -s "j1/$f" "j3/$f"
+done
+for f in j1/figures/* j1/prism/*; do
+    assert "ZF_JOBS 1 and 3: ${f#j1/} byte-identical" cmp -s "$f" "j3/${f#j1/}"
+done
+
+# --jobs on the command line: every table and figure the same; the experiment differs only in the
+# command line it records
+expect 0 "$ZF" run s/study.yaml --out k1 --jobs 1 -q
+expect 0 "$ZF" run s/study.yaml --out k3 --jobs 3 -q
+for f in metrics.csv binned.csv stats.csv; do
+    assert "--jobs 1 and 3: $f byte-identical" cmp -s "k1/$f" "k3/$f"
+done
+for f in k1/figures/*; do
+    assert "--jobs 1 and 3: ${f#k1/} byte-identical" cmp -s "$f" "k3/${f#k1/}"
+done
+if command -v h5dump >/dev/null 2>&1; then
+    for d in /tracks/time /tracks/position /tracks/offset /metrics/distance_mm /binned/distance_mm; do
+        assert "--jobs 1 and 3: $d equal" cmp -s <(h5dump -d "$d" k1/experiment.h5 | tail -n +2) <(h5dump -d "$d" k3/experiment.h5 | tail -n +2)
+    done
+fi
+
+# the stages one by one (ingest alone, then metrics) agree with run, whatever the threads
+(ZF_JOBS=3 "$ZF" ingest s/study.yaml --out st -q && ZF_JOBS=2 "$ZF" metrics s/study.yaml --out st -q) ||
+    fail "stage by stage failed"
+for f in metrics.csv binned.csv; do
+    assert "stage by stage: $f equals run" cmp -s "j1/$f" "st/$f"
+done
+
+# a bad track file stops the run with the same message whatever the threads
+printf 'frame,time_s,x_mm,y_mm\n0,0.0,1,2\n1,0.1,abc,2\n' > s/tracks/ketamine03.csv
+for j in 1 3; do
+    expect 1 "$ZF" run s/study.yaml --out bad$j --jobs $j -q
+    stderr_has "ketamine03.csv':3: column 3 'x_mm': expected a number, got \"abc\""
+done
+
+expect 2 "$ZF" run s/study.yaml --jobs -1
+stderr_has "\-\-jobs: expected a number of threads"
