@@ -55,7 +55,7 @@ int zf_cmd_simulate(int argc, char **argv)
     };
     zf_sim_opts o;
     const char *out = NULL;
-    double v;
+    double v = 0.0;
     int c, rc;
     if (argc == 1) {
         zf_usage_simulate(stderr);
