@@ -208,6 +208,28 @@ done:
     return rc;
 }
 
+/* A dataset whose shape claims far more data than the file stores (a damaged header, or
+ * chunks never written) would make the reader allocate for data that is not there: deflate
+ * compresses at most about 1032:1, so more than 2048 declared bytes per stored byte (beyond
+ * 1 MiB) is refused. */
+static int plausible_size(const char *path, const char *name, hid_t ds)
+{
+    int rc = ZF_OK;
+    hid_t sp = H5I_INVALID_HID, ty = H5I_INVALID_HID;
+    hssize_t np;
+    ZF_H5(sp = H5Dget_space(ds), "'%s': dataset /%s: cannot read the shape", path, name);
+    ZF_H5(np = H5Sget_simple_extent_npoints(sp), "'%s': dataset /%s: cannot read the shape", path, name);
+    ZF_H5(ty = H5Dget_type(ds), "'%s': dataset /%s: cannot read the type", path, name);
+    double declared = (double)np * (double)H5Tget_size(ty), stored = (double)H5Dget_storage_size(ds);
+    if (declared > 1048576.0 && declared > 2048.0 * stored)
+        rc = zf_error(ZF_EPARSE, "'%s': dataset /%s: its shape declares %.0f bytes but the file stores %.0f: "
+                      "expected the data in the file (a damaged or unfinished file?)", path, name, declared, stored);
+done:
+    if (ty >= 0) H5Tclose(ty);
+    if (sp >= 0) H5Sclose(sp);
+    return rc;
+}
+
 /* Open dataset name; *ds stays invalid (and ZF_OK) when optional and absent. */
 static int open_dataset(const char *path, hid_t file, const char *name, int optional, hid_t *ds)
 {
@@ -220,6 +242,7 @@ static int open_dataset(const char *path, hid_t file, const char *name, int opti
         goto done;
     }
     ZF_H5(*ds = H5Dopen2(file, name, H5P_DEFAULT), "'%s': dataset /%s: cannot open", path, name);
+    rc = plausible_size(path, name, *ds); /* the caller closes *ds */
 done:
     return rc;
 }
