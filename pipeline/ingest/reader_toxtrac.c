@@ -354,6 +354,11 @@ int zf_read_toxtrac(const char *path, const zf_read_opts *o, zf_track_sink sink,
                 rc = zf_error(ZF_EPARSE, "'%s':%zu: column '%s': expected a whole number, got \"%s\"", path, line, cname, cell);
                 goto done;
             }
+            /* ToxTrac labels are 0..3; anything far outside would not even fit the int it is kept in */
+            if (j == 5 && fabs(v[j]) > 1e6) {
+                rc = zf_error(ZF_EPARSE, "'%s':%zu: column '%s': expected a label from 0 to 3, got \"%s\"", path, line, cname, cell);
+                goto done;
+            }
         }
         row->t = realspace ? v[0] : NAN;
         row->frame = realspace ? 0 : (long)v[0];
