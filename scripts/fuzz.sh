@@ -7,7 +7,8 @@
 # Builds in $ZF_FUZZ_BUILD (default build-fuzz/); the corpus grows in <build>/corpus/NAME, seeded from the
 # test fixtures (tests/fuzz/make-seeds.sh); a crash is saved as <build>/artifacts/NAME/crash-* and the
 # script exits 1. Reproduce: <build>/tests/fuzz/fuzz_NAME <artifact>; a fixed crash's input goes to
-# tests/fuzz/regressions/NAME/ (replayed by ctest: unit.fuzz_regressions_NAME).
+# tests/fuzz/regressions/NAME/ (replayed by ctest: unit.fuzz_regressions_NAME). ZF_FUZZ_SEED fixes libFuzzer's
+# random seed (0, the default: a new one each run); CI fixes it so that its smoke run explores the same inputs.
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 all=(csv ethovision anymaze toxtrac idtracker trex sleap dlc zebrazoom viewpoint auto table study)
@@ -47,7 +48,7 @@ fuzz_one() {
     mkdir -p "$build/corpus/$n" "$build/artifacts/$n" "$build/logs"
     ASAN_OPTIONS=detect_leaks=1:allocator_may_return_null=0 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
     LSAN_OPTIONS=suppressions=$root/tests/lsan.supp \
-        "$build/tests/fuzz/fuzz_$n" -max_total_time="$secs" -max_len=65536 -timeout=10 -rss_limit_mb=2048 \
+        "$build/tests/fuzz/fuzz_$n" -max_total_time="$secs" -seed="${ZF_FUZZ_SEED:-0}" -max_len=65536 -timeout=10 -rss_limit_mb=2048 \
         -print_final_stats=1 -artifact_prefix="$build/artifacts/$n/" \
         "$build/corpus/$n" "$build/seeds/$n" >"$build/logs/$n.log" 2>&1 || rc=$?
     local execs
