@@ -2,7 +2,8 @@
 # fuzz.sh: build the libFuzzer harnesses (clang, ASan + UBSan) and run one, or all, for a number of seconds.
 # usage: scripts/fuzz.sh NAME|all SECONDS
 #   NAME: a reader (csv ethovision anymaze toxtrac idtracker trex sleap dlc zebrazoom viewpoint auto),
-#         table (the sample-sheet parser) or study (the study-file parser); 'all' runs each, $ZF_FUZZ_JOBS
+#         table (the sample-sheet parser), study (the study-file parser) or number (the cell number parser,
+#         against strtod); 'all' runs each, $ZF_FUZZ_JOBS
 #         (default: the number of cores) at a time.
 # Builds in $ZF_FUZZ_BUILD (default build-fuzz/); the corpus grows in <build>/corpus/NAME, seeded from the
 # test fixtures (tests/fuzz/make-seeds.sh); a crash is saved as <build>/artifacts/NAME/crash-* and the
@@ -11,7 +12,7 @@
 # random seed (0, the default: a new one each run); CI fixes it so that its smoke run explores the same inputs.
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
-all=(csv ethovision anymaze toxtrac idtracker trex sleap dlc zebrazoom viewpoint auto table study)
+all=(csv ethovision anymaze toxtrac idtracker trex sleap dlc zebrazoom viewpoint auto table study number)
 if [ $# -ne 2 ] || ! [[ $2 =~ ^[0-9]+$ ]]; then
     echo "usage: scripts/fuzz.sh NAME|all SECONDS   (NAME: ${all[*]})" >&2
     exit 2

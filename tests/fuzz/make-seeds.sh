@@ -31,7 +31,7 @@ if [ -d "$shared" ]; then
 fi
 
 readers=(csv ethovision anymaze toxtrac idtracker trex sleap dlc zebrazoom viewpoint auto)
-for h in "${readers[@]}" table study; do mkdir -p "$out/$h"; done
+for h in "${readers[@]}" table study number; do mkdir -p "$out/$h"; done
 n=0
 while IFS= read -r -d '' f; do
     size=$(stat -c %s "$f")
@@ -55,7 +55,9 @@ while IFS= read -r -d '' f; do
     esac
 done < <(find "$src" -type f -print0 | sort -z)
 python3 "$root/tests/fuzz/make-seeds.py" "$out"
-rm -rf "$src"
-for h in "${readers[@]}" table study; do
+# numbers: every distinct cell of the CSV seeds (up to 2000)
+{ find "$out/table" -type f -print0 | xargs -0 cat | tr ',;\t\r' '\n\n\n\n' | LC_ALL=C grep -a -E '^[ -~]{1,40}$' |
+    LC_ALL=C sort -u | awk 'NR <= 2000'; } 2>/dev/null | { i=0; while IFS= read -r cell; do printf '%s' "$cell" > "$out/number/n$i"; i=$((i + 1)); done; } || true
+for h in "${readers[@]}" table study number; do
     echo "make-seeds: $h: $(find "$out/$h" -type f | wc -l) seeds"
 done
