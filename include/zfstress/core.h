@@ -43,6 +43,14 @@ int zf_error(int status, const char *fmt, ...)
 /* The calling thread's last detailed message; "" when none was set. */
 const char *zf_errmsg(void);
 
+/* A cell quoted in a message: text itself when shorter than size, else its
+ * first bytes (whole UTF-8 characters) then "... (N bytes)" written to buf,
+ * so that a megabyte cell cannot push the rest of a message out. */
+const char *zf_excerpt(const char *text, char *buf, size_t size);
+enum { ZF_EXCERPT_SIZE = 96 };
+/* zf_excerpt into a buffer that lives until the end of the enclosing block. */
+#define ZF_EXCERPT(text) zf_excerpt((text), (char[ZF_EXCERPT_SIZE]){0}, ZF_EXCERPT_SIZE)
+
 /* Clear the last message. */
 void zf_error_clear(void);
 

@@ -11,6 +11,7 @@
 
 #include <stdarg.h>
 #include <stdio.h>
+#include <string.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -45,6 +46,24 @@ int zf_error(int status, const char *fmt, ...)
 }
 
 const char *zf_errmsg(void) { return zf_msg; }
+
+const char *zf_excerpt(const char *text, char *buf, size_t size)
+{
+    size_t n = strlen(text);
+    if (n < size)
+        return text;
+    int tail = snprintf(NULL, 0, "... (%zu bytes)", n);
+    if (tail < 0 || (size_t)tail + 1 >= size) {
+        buf[0] = '\0';
+        return buf;
+    }
+    size_t keep = size - (size_t)tail - 1;
+    while (keep > 0 && ((unsigned char)text[keep] & 0xC0) == 0x80)
+        keep--; /* do not split a UTF-8 character */
+    memcpy(buf, text, keep);
+    snprintf(buf + keep, size - keep, "... (%zu bytes)", n);
+    return buf;
+}
 void zf_error_clear(void) { zf_msg[0] = '\0'; }
 
 void zf_log_set_level(int level) { zf_level = level; }

@@ -84,7 +84,7 @@ static int header_row(zf_csv *c, const char *label, size_t ncol, char ***out)
         return zf_error(ZF_EPARSE, "'%s': ends inside the header: expected a '%s' row", zf_csv_path(c), label);
     if (strcmp(zf_csv_field(c, 0), label) != 0)
         return zf_error(ZF_EPARSE, "'%s':%zu: expected the DeepLabCut header row '%s', got \"%s\"", zf_csv_path(c),
-                        zf_csv_line(c), label, zf_csv_field(c, 0));
+                        zf_csv_line(c), label, ZF_EXCERPT(zf_csv_field(c, 0)));
     if (n != ncol)
         return zf_error(ZF_EPARSE, "'%s':%zu: header row '%s' has %zu fields, the 'scorer' row %zu", zf_csv_path(c),
                         zf_csv_line(c), label, n, ncol);
@@ -115,7 +115,7 @@ static int cell(const zf_csv *c, long col, const char *what, const char *coord, 
     }
     if (zf_parse_number_opt(s, o, out) == ZF_NUM_BAD)
         return zf_error(ZF_EPARSE, "'%s':%zu: column %ld (%s %s): expected a number, got \"%s\"", zf_csv_path(c),
-                        zf_csv_line(c), col + 1, what, coord, s);
+                        zf_csv_line(c), col + 1, what, coord, ZF_EXCERPT(s));
     return ZF_OK;
 }
 
@@ -163,7 +163,7 @@ int zf_read_dlc(const char *path, const zf_read_opts *o, zf_track_sink sink, voi
     }
     if (strcmp(zf_csv_field(c, 0), "scorer") != 0) {
         rc = zf_error(ZF_EPARSE, "'%s':%zu: expected the DeepLabCut header row 'scorer', got \"%s\"", path,
-                      zf_csv_line(c), zf_csv_field(c, 0));
+                      zf_csv_line(c), ZF_EXCERPT(zf_csv_field(c, 0)));
         goto done;
     }
     /* the second row tells single-animal (bodyparts) from multi-animal (individuals) */
@@ -176,7 +176,7 @@ int zf_read_dlc(const char *path, const zf_read_opts *o, zf_track_sink sink, voi
         const char *lab = zf_csv_field(c, 0);
         if (strcmp(lab, "individuals") != 0 && strcmp(lab, "bodyparts") != 0) {
             rc = zf_error(ZF_EPARSE, "'%s':%zu: expected the DeepLabCut header row 'bodyparts' or 'individuals', got \"%s\"",
-                          path, zf_csv_line(c), lab);
+                          path, zf_csv_line(c), ZF_EXCERPT(lab));
             goto done;
         }
         if (n2 != ncol) {
@@ -320,7 +320,8 @@ int zf_read_dlc(const char *path, const zf_read_opts *o, zf_track_sink sink, voi
             use_index = numeric; /* the first row decides: frame numbers or image paths */
         if (use_index) {
             if (!numeric) {
-                rc = zf_error(ZF_EPARSE, "'%s':%zu: column 1: expected a frame number, got \"%s\"", path, zf_csv_line(c), idx);
+                rc = zf_error(ZF_EPARSE, "'%s':%zu: column 1: expected a frame number, got \"%s\"", path, zf_csv_line(c),
+                              ZF_EXCERPT(idx));
                 goto done;
             }
             if (fv <= last_frame) {

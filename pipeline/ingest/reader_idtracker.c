@@ -150,7 +150,7 @@ int zf_read_idtracker(const char *path, const zf_read_opts *o, zf_track_sink sin
             int k = zf_tx_parse_num(ft, o, &t);
             if (k != ZF_NUM_OK) {
                 rc = k == ZF_NUM_BAD ? zf_tx_bad_number(path, line, names[0], ft, o)
-                                     : zf_error(ZF_EPARSE, "'%s':%zu: column '%s': expected a time, got \"%s\"", path, line, names[0], ft);
+                                     : zf_error(ZF_EPARSE, "'%s':%zu: column '%s': expected a time, got \"%s\"", path, line, names[0], ZF_EXCERPT(ft));
                 goto done;
             }
         }

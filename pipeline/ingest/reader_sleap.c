@@ -795,7 +795,7 @@ static int cell_number(const zf_csv *c, size_t col, const char *node, const char
     }
     if (zf_parse_number_opt(s, o, out) == ZF_NUM_BAD)
         return zf_error(ZF_EPARSE, "'%s':%zu: column %zu '%s%s': expected a number, got \"%s\"", zf_csv_path(c),
-                        zf_csv_line(c), col + 1, node, suffix, s);
+                        zf_csv_line(c), col + 1, node, suffix, ZF_EXCERPT(s));
     return ZF_OK;
 }
 
@@ -881,7 +881,7 @@ static int read_sleap_csv(const char *path, const zf_read_opts *o, zf_track_sink
         double fv;
         if (!fs || zf_parse_number(fs, &fv) != ZF_NUM_OK || fv < 0 || fv != floor(fv) || fv > 1e9) {
             rc = zf_error(ZF_EPARSE, "'%s':%zu: column 2 'frame_idx': expected a frame number, got \"%s\"", path,
-                          zf_csv_line(c), fs ? fs : "");
+                          zf_csv_line(c), fs ? ZF_EXCERPT(fs) : "");
             goto done;
         }
         size_t frame = (size_t)fv, t;

@@ -351,12 +351,14 @@ int zf_read_toxtrac(const char *path, const zf_read_opts *o, zf_track_sink sink,
                 goto done;
             }
             if ((j == 1 || j == 2 || j == 5 || (j == 0 && !realspace)) && (v[j] != floor(v[j]) || fabs(v[j]) > 1e12)) {
-                rc = zf_error(ZF_EPARSE, "'%s':%zu: column '%s': expected a whole number, got \"%s\"", path, line, cname, cell);
+                rc = zf_error(ZF_EPARSE, "'%s':%zu: column '%s': expected a whole number, got \"%s\"", path, line, cname,
+                              ZF_EXCERPT(cell));
                 goto done;
             }
             /* ToxTrac labels are 0..3; anything far outside would not even fit the int it is kept in */
             if (j == 5 && fabs(v[j]) > 1e6) {
-                rc = zf_error(ZF_EPARSE, "'%s':%zu: column '%s': expected a label from 0 to 3, got \"%s\"", path, line, cname, cell);
+                rc = zf_error(ZF_EPARSE, "'%s':%zu: column '%s': expected a label from 0 to 3, got \"%s\"", path, line, cname,
+                              ZF_EXCERPT(cell));
                 goto done;
             }
         }

@@ -170,7 +170,7 @@ int zf_read_trex(const char *path, const zf_read_opts *o, zf_track_sink sink, vo
             long frame = (long)rows - 1;
             const char *ff = cf >= 0 && (size_t)cf < nf ? zf_csv_field(c, (size_t)cf) : NULL;
             if (ff && !zf_tx_parse_int(ff, &frame)) {
-                rc = zf_error(ZF_EPARSE, "'%s':%zu: column '%s': expected a frame number, got \"%s\"", path, line, names[cf], ff);
+                rc = zf_error(ZF_EPARSE, "'%s':%zu: column '%s': expected a frame number, got \"%s\"", path, line, names[cf], ZF_EXCERPT(ff));
                 goto done;
             }
             t = (double)frame / o->fps;

@@ -89,7 +89,7 @@ int zf_read_viewpoint(const char *path, const zf_read_opts *o, zf_track_sink sin
             dc.decimal_comma = 1;
             if (!f || zf_parse_number_opt(f, &dc, &v[r]) != ZF_NUM_OK) {
                 rc = zf_error(ZF_EPARSE, "'%s':%zu: column %d (%s): expected a number, got \"%s\"", path, zf_csv_line(c),
-                              col[r] + 1, role_label[r], f ? f : "(missing field)");
+                              col[r] + 1, role_label[r], f ? ZF_EXCERPT(f) : "(missing field)");
                 goto done;
             }
         }

@@ -257,7 +257,8 @@ int zf_tx_parse_time(const char *s, const zf_read_opts *o, double *out)
 int zf_tx_bad_number(const char *path, size_t line, const char *col, const char *text, const zf_read_opts *o)
 {
     int hint = strchr(text, ',') != NULL && !(o && o->decimal_comma);
-    return zf_error(ZF_EPARSE, "'%s':%zu: column '%s': expected a number, got \"%s\"%s", path, line, col, text,
+    return zf_error(ZF_EPARSE, "'%s':%zu: column '%s': expected a number, got \"%s\"%s", path, line, col,
+                    ZF_EXCERPT(text),
                     hint ? " (decimal comma? set decimal: comma)" : "");
 }
 

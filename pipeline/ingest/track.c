@@ -96,7 +96,7 @@ static int bad_number(zf_csv *c, size_t col, const char *name, const char *text)
 {
     int comma = strchr(text, ',') != NULL;
     return zf_error(ZF_EPARSE, "'%s':%zu: column %zu '%s': expected a number, got \"%s\"%s",
-                    zf_csv_path(c), zf_csv_line(c), col + 1, name, text,
+                    zf_csv_path(c), zf_csv_line(c), col + 1, name, ZF_EXCERPT(text),
                     comma ? " (decimal comma? save the file with decimal points)" : "");
 }
 
@@ -132,10 +132,19 @@ int zf_track_read_csv(const char *path, const zf_csv_spec *spec, zf_track *tr)
         (rc = find_col(c, nf, spec->col_y, "y position", &cy)) != ZF_OK)
         goto done;
 
+    /* A row may be shorter than the header only where it still holds the columns we read (trailing empty
+     * cells are often left out); a row with more fields than the header has shifted its cells, as an
+     * unquoted decimal comma does ("12,5"), so the columns we would read are not the ones named. */
+    size_t header_nf = nf;
     double last_t = -INFINITY;
     size_t row = 0;
     while ((rc = zf_csv_next(c, &nf)) == 1) {
         double t = 0, x = 0, y = 0;
+        if (nf > header_nf) {
+            rc = zf_error(ZF_EPARSE, "'%s':%zu: expected %zu fields as in the header, got %zu%s", path, zf_csv_line(c),
+                          header_nf, nf, zf_csv_delim(c) == ',' ? " (an unquoted decimal comma?)" : "");
+            goto done;
+        }
         const char *ft = has_time ? zf_csv_field(c, ct) : NULL;
         const char *fx = zf_csv_field(c, cx), *fy = zf_csv_field(c, cy);
         if (!fx || !fy || (has_time && !ft)) {
@@ -151,7 +160,7 @@ int zf_track_read_csv(const char *path, const zf_csv_spec *spec, zf_track *tr)
             }
             if (k == ZF_NUM_MISSING) {
                 rc = zf_error(ZF_EPARSE, "'%s':%zu: column %zu '%s': expected a time in seconds, got \"%s\"",
-                              path, zf_csv_line(c), ct + 1, spec->col_time, ft);
+                              path, zf_csv_line(c), ct + 1, spec->col_time, ZF_EXCERPT(ft));
                 goto done;
             }
             if (t < last_t) {

@@ -39,7 +39,7 @@ static int column_values(const zf_table *t, size_t col, double *v)
         const char *cell = zf_table_cell(t, r, col);
         if (zf_parse_number(cell, &v[r]) == ZF_NUM_BAD)
             return zf_error(ZF_EPARSE, "'%s':%zu: column %zu '%s': expected a number, got \"%s\"", t->path,
-                            t->line[r], col + 1, t->names[col], cell);
+                            t->line[r], col + 1, t->names[col], ZF_EXCERPT(cell));
     }
     return ZF_OK;
 }

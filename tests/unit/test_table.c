@@ -293,6 +293,29 @@ static void test_columns(void)
     zf_table_free(t);
 }
 
+/* A cell quoted in an error message: short cells whole, long ones cut at a character boundary with their size. */
+static void test_excerpt(void)
+{
+    char buf[32];
+    CHECK(streq(zf_excerpt("12.5mm", buf, sizeof buf), "12.5mm"));
+    char big[200];
+    memset(big, '7', sizeof big - 1);
+    big[sizeof big - 1] = '\0';
+    const char *e = zf_excerpt(big, buf, sizeof buf);
+    /* "... (199 bytes)" is 15 bytes: 16 sevens fit before it in 32 with the NUL */
+    CHECK(streq(e, "7777777777777777... (199 bytes)"));
+    CHECK(strlen(e) < sizeof buf);
+    /* a two-byte character ("\xc3\xa9", e-acute) across the cut is left out whole */
+    char acc[64];
+    memset(acc, 'a', sizeof acc - 1);
+    acc[sizeof acc - 1] = '\0';
+    acc[16] = (char)0xc3; /* "... (63 bytes)" is 14 bytes: 17 would fit, byte 17 continues the character */
+    acc[17] = (char)0xa9;
+    e = zf_excerpt(acc, buf, sizeof buf);
+    CHECK(streq(e, "aaaaaaaaaaaaaaaa... (63 bytes)"));
+    CHECK(strlen(ZF_EXCERPT(big)) < ZF_EXCERPT_SIZE);
+}
+
 int main(void)
 {
     zf_init();
@@ -306,5 +329,6 @@ int main(void)
     test_parse_number();
     test_table_errors();
     test_columns();
+    test_excerpt();
     return CHECK_DONE();
 }
