@@ -139,71 +139,94 @@ static const char *const section_names[ZF_SEC_COUNT] = {
 
 /* ---- parameters ---- */
 
+/* Every default names its source. A default the literature or a reference tool gives cites it; a default
+ * with no published value is marked SRC_CONV and argued from documented facts (body length, frame
+ * rates), so that a lab can see what to change for its own fish and camera. */
 #define SRC_CONV "convention of this pipeline (no published standard): "
+#define FACT_BL "an adult zebrafish about 4 cm long (Blaser & Gerlai 2006, Behav Res Methods 38:456)"
+#define SRC_EVMOVE "EthoVision XT reference manual (Noldus), 'Movement'; the manual calls its defaults an example, " \
+                   "since the right thresholds vary between species"
 
 static const struct prow {
     zf_metric_param_desc d;
     size_t off; /* double (numbers) or int (choices) in zf_metric_params; unused for the schedule */
 } params[] = {
     {{"bin_s", "s", ZF_PARAM_NUMBER, NULL, 60.0, 1e-3, 1e9, "width of the time bins of /binned and binned.csv",
-      "minute bins: Wong et al. 2010, Behav Brain Res 208:450 (habituation in the novel tank)"},
+      "one-minute bins, the resolution at which intra-session habituation in the novel tank is followed "
+      "(Wong et al. 2010, Behav Brain Res 208:450)"},
      offsetof(zf_metric_params, bin_s)},
     {{"top_fraction", "1", ZF_PARAM_NUMBER, NULL, 0.5, 1e-6, 1.0,
       "top zone = the upper top_fraction of the tank height (0.5: halves, 1/3: thirds); "
       "study.yaml may give top_mm instead",
-      "halves: " REF_NTT}, offsetof(zf_metric_params, top_fraction)},
+      "halves: the novel tank test divides the tank into equal top and bottom halves (" REF_NTT "; " REF_FRZ
+      "); set 1/3 for a tank read in thirds"},
+     offsetof(zf_metric_params, top_fraction)},
     {{"bottom_fraction", "1", ZF_PARAM_NUMBER, NULL, 0.5, 1e-6, 1.0,
       "bottom zone = the lower bottom_fraction of the tank height; defaults to top_fraction; or bottom_mm",
-      "halves: " REF_NTT}, offsetof(zf_metric_params, bottom_fraction)},
+      "halves, as top_fraction (" REF_NTT "; " REF_FRZ ")"}, offsetof(zf_metric_params, bottom_fraction)},
     {{"freeze_speed_mm_s", "mm/s", ZF_PARAM_NUMBER, NULL, 5.0, 0.0, 1e6, "freezing: step speed below this",
-      SRC_CONV "a still fish's tracked centroid jitters by a few mm/s; freezing is the absence of movement "
-      "except gills and eyes (" REF_ZBC ")"}, offsetof(zf_metric_params, freeze_speed_mm_s)},
+      SRC_CONV "freezing is the absence of any movement but of gills and eyes (" REF_ZBC "), which a tracker "
+      "sees as jitter of the centroid; 5 mm/s is an eighth of a body length per second for " FACT_BL ", and "
+      "lies below EthoVision XT's default stop velocity of 17.5 mm/s (move_stop_mm_s)"},
+     offsetof(zf_metric_params, freeze_speed_mm_s)},
     {{"freeze_min_s", "s", ZF_PARAM_NUMBER, NULL, 2.0, 0.0, 1e6, "freezing: for at least this long",
-      "2 s: " REF_FRZ}, offsetof(zf_metric_params, freeze_min_s)},
+      "2 s, the minimum duration of a freezing bout in the novel tank protocol (" REF_FRZ ")"},
+     offsetof(zf_metric_params, freeze_min_s)},
     {{"max_speed_percentile", "%", ZF_PARAM_NUMBER, NULL, 95.0, 50.0, 100.0,
       "max_speed_mm_s is this percentile of the step speeds (100: the plain maximum)",
-      SRC_CONV "a high percentile instead of the maximum, which one mistracked frame decides"},
+      SRC_CONV "a high percentile rather than the maximum, which a single mistracked frame sets; 95 drops "
+      "the fastest 5% of steps (30 of the 600 steps of a minute at 10 fps)"},
      offsetof(zf_metric_params, max_speed_percentile)},
     {{"move_start_mm_s", "mm/s", ZF_PARAM_NUMBER, NULL, 20.0, 0.0, 1e6, "Movement: moving starts above this speed",
-      "EthoVision XT's default start velocity, 2.00 cm/s (Noldus reference manual, 'Movement')"},
+      "EthoVision XT's default start velocity, 2.00 cm/s (" SRC_EVMOVE ")"},
      offsetof(zf_metric_params, move_start_mm_s)},
     {{"move_stop_mm_s", "mm/s", ZF_PARAM_NUMBER, NULL, 17.5, 0.0, 1e6,
       "Movement: moving stops below this speed (at most move_start_mm_s)",
-      "EthoVision XT's default stop velocity, 1.75 cm/s (Noldus reference manual, 'Movement')"},
+      "EthoVision XT's default stop velocity, 1.75 cm/s (" SRC_EVMOVE ")"},
      offsetof(zf_metric_params, move_stop_mm_s)},
     {{"move_avg_samples", "steps", ZF_PARAM_INTEGER, NULL, 1.0, 1.0, 10000.0,
       "Movement: running mean of the speed over this many steps (1: none)",
-      "EthoVision XT's default averaging interval, 1 sample (Noldus reference manual, 'Averaging interval')"},
+      "EthoVision XT's default averaging interval, 1 sample: the speed is not smoothed (" SRC_EVMOVE ")"},
      offsetof(zf_metric_params, move_avg_samples)},
     {{"erratic_speed_mm_s", "mm/s", ZF_PARAM_NUMBER, NULL, 100.0, 0.0, 1e9, "erratic movement: steps faster than this",
-      SRC_CONV "darting of adult zebrafish, several body lengths per second; the catalog defines erratic "
-      "movement qualitatively (" REF_ZBC ")"}, offsetof(zf_metric_params, erratic_speed_mm_s)},
+      SRC_CONV "the catalog defines erratic movement (darting, sharp changes of direction and speed) without "
+      "numbers (" REF_ZBC "); 100 mm/s is 2.5 body lengths per second for " FACT_BL},
+     offsetof(zf_metric_params, erratic_speed_mm_s)},
     {{"erratic_accel_mm_s2", "mm/s^2", ZF_PARAM_NUMBER, NULL, 0.0, 0.0, 1e12,
       "erratic movement: or steps whose speed changes faster than this (0: criterion off)",
-      SRC_CONV "off, so that erratic bouts depend on one speed threshold"}, offsetof(zf_metric_params, erratic_accel_mm_s2)},
+      SRC_CONV "off, so that erratic bouts rest on one speed threshold; EthoVision XT's 'Acceleration state' "
+      "likewise leaves its threshold to the user"},
+     offsetof(zf_metric_params, erratic_accel_mm_s2)},
     {{"erratic_turn_deg", "deg", ZF_PARAM_NUMBER, NULL, 90.0, 0.0, 180.0,
       "erratic movement: a burst counts when it contains a heading change sharper than this",
-      SRC_CONV "'sharp changes in direction' (" REF_ZBC ") read as more than a right angle"},
+      SRC_CONV "the catalog's 'sharp changes in direction' (" REF_ZBC ") read as a turn of more than a right "
+      "angle"},
      offsetof(zf_metric_params, erratic_turn_deg)},
     {{"turn_min_step_mm", "mm", ZF_PARAM_NUMBER, NULL, 1.0, 0.0, 1e6,
       "headings come from displacements at least this long: positions closer than this to the last kept one are "
       "skipped, so that jitter of a still fish makes no turns",
-      SRC_CONV "about the tracking noise of a 1 px/mm camera; EthoVision's 'minimum distance moved' serves the "
-      "same purpose"}, offsetof(zf_metric_params, turn_min_step_mm)},
+      SRC_CONV "a fortieth of the body length of " FACT_BL ", about the centroid noise of a 1 px/mm camera; "
+      "Noldus TrackLab's 'minimum distance moved' filter drops smaller displacements for the same reason"},
+     offsetof(zf_metric_params, turn_min_step_mm)},
     {{"rotation_tolerance_deg", "deg", ZF_PARAM_NUMBER, NULL, 90.0, 0.0, 360.0,
       "rotations: reverse turns up to this size do not restart a rotation",
-      SRC_CONV "a quarter turn; EthoVision XT's 'Rotation' has the same tolerance as a user setting"},
+      SRC_CONV "a quarter turn; EthoVision XT's 'Rotation' (a rotation is a cumulative 360 deg turn) likewise "
+      "ignores reverse turns below a threshold the user sets"},
      offsetof(zf_metric_params, rotation_tolerance_deg)},
     {{"wall_band_mm", "mm", ZF_PARAM_NUMBER, NULL, 20.0, 0.0, 1e6, "thigmotaxis zone: the band this wide along the wall",
-      SRC_CONV "about half the body length of an adult zebrafish; for larvae in wells use a few mm "
-      "(Schnoerr et al. 2012, Behav Brain Res 228:367)"}, offsetof(zf_metric_params, wall_band_mm)},
+      SRC_CONV "half the body length of " FACT_BL "; open-field studies draw the outer zone to fit their "
+      "arena (Champagne et al. 2010, Behav Brain Res 214:332); for larvae in multiwell plates scale the band down "
+      "to the well (Schnoerr et al. 2012, Behav Brain Res 228:367)"},
+     offsetof(zf_metric_params, wall_band_mm)},
     {{"teleport_speed_mm_s", "mm/s", ZF_PARAM_NUMBER, NULL, 1000.0, 1e-6, 1e12,
       "a step faster than this is a tracking error (teleport): counted, and excluded from every step metric",
-      SRC_CONV "1 m/s, an order of magnitude above the routine swimming speeds of adult zebrafish"},
+      SRC_CONV "a physical bound, not a behaviour: 1 m/s is 25 body lengths per second for " FACT_BL ", a jump "
+      "of 2.5 body lengths between two frames at 10 fps"},
      offsetof(zf_metric_params, teleport_speed_mm_s)},
     {{"max_gap_s", "s", ZF_PARAM_NUMBER, NULL, 0.0, 0.0, 1e9,
       "runs of missing samples lasting up to this long (between two tracked samples) are interpolated; 0: none",
-      SRC_CONV "off: missing data stays visible unless the study asks for interpolation"},
+      SRC_CONV "off: missing data stays missing, and visible in fraction_missing, unless the study asks for "
+      "interpolation"},
      offsetof(zf_metric_params, max_gap_s)},
     {{"interpolation", "", ZF_PARAM_CHOICE, "linear|steffen|akima", 0.0, 0.0, 0.0,
       "how gaps are filled (GSL gsl_interp): linear between the two neighbours, or a monotone Steffen / Akima "
@@ -213,9 +236,12 @@ static const struct prow {
     {{"smooth.method", "", ZF_PARAM_CHOICE, "none|median|gaussian|mean", 0.0, 0.0, 0.0,
       "position smoothing of each tracked segment before any metric (GSL gsl_filter_median, gsl_filter_gaussian, "
       "gsl_movstat_mean)",
-      "none: the positions as tracked"}, offsetof(zf_metric_params, smooth)},
+      "none: the positions as tracked; EthoVision XT likewise does not smooth by default (averaging interval "
+      "1 sample, reference manual, 'Movement')"},
+     offsetof(zf_metric_params, smooth)},
     {{"smooth.window", "samples", ZF_PARAM_ODD, NULL, 5.0, 1.0, 10001.0, "smoothing window (odd number of samples)",
-      SRC_CONV "5 samples, short against a freezing bout at 10-30 fps"}, offsetof(zf_metric_params, smooth_window)},
+      SRC_CONV "5 samples, 0.5 s at 10 fps: a quarter of the shortest freezing bout (freeze_min_s, 2 s)"},
+     offsetof(zf_metric_params, smooth_window)},
     {{"smooth.alpha", "1", ZF_PARAM_NUMBER, NULL, 3.0, 1e-3, 1e3,
       "Gaussian smoothing: sigma = (window - 1) / (2 alpha)",
       "GSL reference manual, 'Gaussian filter' (alpha = 3: the window spans +-3 sigma)"},
@@ -225,7 +251,9 @@ static const struct prow {
       "none: no LIGHT metrics unless the study declares the schedule"}, 0},
     {{"pmr_window_s", "s", ZF_PARAM_NUMBER, NULL, 60.0, 1e-3, 1e9,
       "photomotor response: the window after a light switch compared with the window before it",
-      "first minute of a period vs the last minute of the previous one; " REF_PMR},
+      SRC_CONV "the first minute after a switch against the last minute before it; the activity of larvae "
+      "changes most right after a switch and adapts over the following minutes (Burgess & Granato 2007, "
+      "J Exp Biol 210:2526; " REF_PMR ")"},
      offsetof(zf_metric_params, pmr_window_s)},
 };
 

@@ -192,7 +192,10 @@ int zf_metrics_write_markdown(FILE *fp)
     bad |= fputs("\nEvery track metric also reads the preprocessing parameters (`max_gap_s`,\n"
                  "`interpolation`, `smooth.*`, `teleport_speed_mm_s`).\n", fp) < 0;
     bad |= fputs("\n## Parameters\n\n"
-                 "Keys under `metrics:` in study.yaml (`smooth.method` is `smooth: {method: ...}`).\n\n"
+                 "Keys under `metrics:` in study.yaml (`smooth.method` is `smooth: {method: ...}`).\n"
+                 "Every parameter, set or default, is recorded with its value in `/provenance`\n"
+                 "attribute `metric_parameters` (`name=value`, space-separated). A default marked\n"
+                 "*convention* has no published value; its source says why it was chosen.\n\n"
                  "| key | default | unit | range | meaning | source of the default |\n"
                  "|---|---|---|---|---|---|\n", fp) < 0;
     for (size_t i = 0; i < zf_metric_param_count(); i++) {

@@ -1412,6 +1412,68 @@ static void test_params(void)
     }
 }
 
+/* Whether text, a space-separated list of name=value words, holds the word w. */
+static int has_word(const char *text, const char *w)
+{
+    size_t n = strlen(w);
+    for (const char *c = strstr(text, w); c; c = strstr(c + 1, w))
+        if ((c == text || c[-1] == ' ') && (c[n] == ' ' || c[n] == '\0'))
+            return 1;
+    return 0;
+}
+
+/* The provenance text records every parameter of the table with its value: each default, and a value a
+ * study sets; one word per parameter, nothing else. */
+static void test_params_provenance(void)
+{
+    zf_metric_params p;
+    char buf[4096], word[160];
+    size_t n = zf_metric_param_count(), nwords = 1;
+    zf_metric_params_default(&p);
+    CHECK_OK(zf_metric_params_text(&p, NULL, buf, sizeof buf));
+    for (const char *c = buf; *c; c++)
+        nwords += *c == ' ';
+    CHECK(nwords == n);
+    for (size_t i = 0; i < n; i++) {
+        const zf_metric_param_desc *d = zf_metric_param_get(i);
+        if (d->kind == ZF_PARAM_CHOICE) {
+            const char *c = d->choices, *bar = strchr(c, '|');
+            snprintf(word, sizeof word, "%s=%.*s", d->name, (int)(bar ? (size_t)(bar - c) : strlen(c)), c);
+            CHECK(d->def == 0.0); /* the text above names the first choice */
+        } else if (d->kind == ZF_PARAM_SCHEDULE) {
+            snprintf(word, sizeof word, "%s=none", d->name);
+        } else {
+            snprintf(word, sizeof word, "%s=%g", d->name, d->def);
+        }
+        if (!has_word(buf, word)) {
+            fprintf(stderr, "  provenance lacks the default '%s' in: %s\n", word, buf);
+            CHECK(0);
+        }
+    }
+    /* a value other than the default is what is recorded */
+    for (size_t i = 0; i < n; i++) {
+        const zf_metric_param_desc *d = zf_metric_param_get(i);
+        if (d->kind == ZF_PARAM_CHOICE || d->kind == ZF_PARAM_SCHEDULE)
+            continue;
+        double v = d->lo != d->def ? d->lo : d->hi;
+        zf_metric_params_default(&p);
+        CHECK_OK(zf_metric_param_set(&p, i, v));
+        CHECK_OK(zf_metric_params_text(&p, NULL, buf, sizeof buf));
+        snprintf(word, sizeof word, "%s=%g", d->name, v);
+        if (!has_word(buf, word)) {
+            fprintf(stderr, "  provenance lacks the set value '%s' in: %s\n", word, buf);
+            CHECK(0);
+        }
+    }
+    zf_metric_params_default(&p);
+    CHECK_OK(zf_metric_param_set_choice(&p, (size_t)zf_metric_param_find("interpolation"), "akima"));
+    CHECK_OK(zf_metric_param_set_choice(&p, (size_t)zf_metric_param_find("smooth.method"), "median"));
+    p.nlight = 1, p.light_t[0] = 0, p.light_on[0] = 0;
+    CHECK_OK(zf_metric_params_text(&p, NULL, buf, sizeof buf));
+    CHECK(has_word(buf, "interpolation=akima") && has_word(buf, "smooth.method=median"));
+    CHECK(has_word(buf, "light_schedule=0:off"));
+}
+
 int main(void)
 {
     zf_init();
@@ -1444,5 +1506,6 @@ int main(void)
     test_invariance();
     test_zone_time_property();
     test_params();
+    test_params_provenance();
     return CHECK_DONE();
 }
