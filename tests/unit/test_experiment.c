@@ -1,5 +1,6 @@
 /* test_experiment.c: unit tests of the HDF5 experiment file (atomic write, round trips, read-only and abandoned opens, errors, reproducible bytes). */
 #include "check.h"
+#include "testutil.h"
 #include "zfstress/core.h"
 #include "zfstress/experiment.h"
 
@@ -16,64 +17,11 @@ static void tmp_path(char *out, size_t size, const char *name)
     snprintf(out, size, "%s/%s", g_dir, name);
 }
 
-static int write_text(const char *path, const char *text)
-{
-    FILE *fp = fopen(path, "wb");
-    if (!fp)
-        return -1;
-    size_t len = strlen(text);
-    size_t w = fwrite(text, 1, len, fp);
-    int rc = fclose(fp);
-    return (w == len && rc == 0) ? 0 : -1;
-}
-
-static int exists(const char *path) { return access(path, F_OK) == 0; }
-
 static int tmp_exists(const char *path)
 {
     char t[1300];
     snprintf(t, sizeof t, "%s.tmp", path);
-    return exists(t);
-}
-
-/* Whole file into a malloc'd buffer; NULL when unreadable. */
-static char *slurp(const char *path, size_t *len)
-{
-    FILE *fp = fopen(path, "rb");
-    char *buf = NULL;
-    size_t cap = 0, n = 0;
-    if (!fp)
-        return NULL;
-    for (;;) {
-        if (n == cap) {
-            size_t ncap = cap ? 2 * cap : 65536;
-            char *nb = realloc(buf, ncap);
-            if (!nb) {
-                free(buf);
-                fclose(fp);
-                return NULL;
-            }
-            buf = nb;
-            cap = ncap;
-        }
-        size_t got = fread(buf + n, 1, cap - n, fp);
-        n += got;
-        if (got == 0)
-            break;
-    }
-    fclose(fp);
-    *len = n;
-    return buf;
-}
-
-static int same_file(const char *a, const char *b)
-{
-    size_t la = 0, lb = 0;
-    char *ba = slurp(a, &la), *bb = slurp(b, &lb);
-    int same = ba && bb && la == lb && memcmp(ba, bb, la) == 0;
-    free(ba);
-    free(bb);
-    return same;
+    return tu_exists(t);
 }
 
 static int msg_has(const char *needle) { return strstr(zf_errmsg(), needle) != NULL; }
@@ -273,20 +221,20 @@ static void test_roundtrip(void)
     char csv[1200], h5[1200];
     tmp_path(csv, sizeof csv, "samples.csv");
     tmp_path(h5, sizeof h5, "exp.h5");
-    CHECK(write_text(csv, g_sheet) == 0);
+    CHECK(tu_write_text(csv, g_sheet) == 0);
     remove(h5);
     zf_table *sheet = NULL;
     CHECK_OK(zf_table_read(csv, &sheet));
     if (!sheet)
         return;
     CHECK(build(h5, sheet));
-    CHECK(exists(h5));
+    CHECK(tu_exists(h5));
     CHECK(!tmp_exists(h5));
     check_contents(h5, sheet);
 
     /* A writable open that is closed without commit: original untouched, no .tmp. */
     size_t len0 = 0, len1 = 0;
-    char *before = slurp(h5, &len0);
+    char *before = tu_slurp(h5, &len0);
     zf_experiment *e = NULL;
     CHECK_OK(zf_experiment_open(h5, 1, &e));
     if (e) {
@@ -297,7 +245,7 @@ static void test_roundtrip(void)
         zf_experiment_close(e);
     }
     zf_experiment_close(NULL);
-    char *after = slurp(h5, &len1);
+    char *after = tu_slurp(h5, &len1);
     CHECK(before && after && len0 == len1 && memcmp(before, after, len0) == 0);
     free(before);
     free(after);
@@ -339,10 +287,10 @@ static void test_open_errors(void)
     CHECK(e == NULL);
     CHECK(msg_has(p));
     CHECK(zf_experiment_open(p, 1, &e) == ZF_EIO);
-    CHECK(e == NULL && !tmp_exists(p) && !exists(p));
+    CHECK(e == NULL && !tmp_exists(p) && !tu_exists(p));
 
     tmp_path(p, sizeof p, "text.h5");
-    CHECK(write_text(p, "this is not an HDF5 file\n") == 0);
+    CHECK(tu_write_text(p, "this is not an HDF5 file\n") == 0);
     int rc = zf_experiment_open(p, 0, &e);
     CHECK(rc < 0 && e == NULL);
     CHECK(msg_has(p));
@@ -357,7 +305,7 @@ static void test_open_errors(void)
     CHECK_OK(zf_experiment_create(p, &e));
     if (e)
         zf_experiment_close(e);
-    CHECK(!exists(p) && !tmp_exists(p));
+    CHECK(!tu_exists(p) && !tmp_exists(p));
 }
 
 static void test_reproducible(void)
@@ -366,7 +314,7 @@ static void test_reproducible(void)
     tmp_path(csv, sizeof csv, "samples.csv");
     tmp_path(a, sizeof a, "repro_a.h5");
     tmp_path(b, sizeof b, "repro_b.h5");
-    CHECK(write_text(csv, g_sheet) == 0);
+    CHECK(tu_write_text(csv, g_sheet) == 0);
     remove(a);
     remove(b);
     zf_table *sheet = NULL;
@@ -376,7 +324,7 @@ static void test_reproducible(void)
     CHECK(setenv("SOURCE_DATE_EPOCH", "1700000000", 1) == 0);
     CHECK(build(a, sheet));
     CHECK(build(b, sheet));
-    CHECK(same_file(a, b));
+    CHECK(tu_same_file(a, b));
     zf_experiment *e = NULL;
     CHECK_OK(zf_experiment_open(a, 0, &e));
     if (e) {
@@ -393,9 +341,7 @@ static void test_reproducible(void)
 int main(void)
 {
     zf_init();
-    const char *base = getenv("ZF_TMP");
-    snprintf(g_dir, sizeof g_dir, "%s", (base && base[0]) ? base : "/tmp/zf_experiment");
-    CHECK_OK(zf_mkdir_p(g_dir));
+    CHECK_OK(tu_tmpdir(g_dir, sizeof g_dir, "/tmp/zf_experiment"));
 
     test_roundtrip();
     test_open_errors();

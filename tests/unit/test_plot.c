@@ -1,10 +1,10 @@
 /* test_plot.c: unit tests of the figure module: ticks, beeswarm, p labels, the PNG writer and the box + swarm figure. */
 #include "check.h"
+#include "testutil.h"
+#include "plottest.h"
 #include "plot/plot_internal.h"
 #include "zfstress/core.h"
 #include "zfstress/plot.h"
-
-#include <png.h>
 
 #include <math.h>
 #include <stdio.h>
@@ -12,126 +12,14 @@
 #include <string.h>
 #include <sys/stat.h>
 
-static const char *tmpdir;
-
-/* Under ASan: fontconfig keeps a pattern cached for the whole process
- * (cairo's toy font face), which LeakSanitizer would report at exit. */
-const char *__lsan_default_suppressions(void);
-const char *__lsan_default_suppressions(void)
-{
-    return "leak:libfontconfig.so\n";
-}
-
-static char *tmp_path(const char *name)
-{
-    char *p = zf_path_join(tmpdir, name);
-    if (!p) {
-        fprintf(stderr, "out of memory\n");
-        exit(1);
-    }
-    return p;
-}
-
-static int file_exists(const char *path)
-{
-    struct stat st;
-    return stat(path, &st) == 0;
-}
-
 static int tmp_exists(const char *path)
 {
     char buf[4096];
     snprintf(buf, sizeof buf, "%s.tmp", path);
-    return file_exists(buf);
+    return tu_exists(buf);
 }
 
-static unsigned char *slurp(const char *path, size_t *len)
-{
-    FILE *fp = fopen(path, "rb");
-    unsigned char *buf = NULL;
-    *len = 0;
-    if (!fp)
-        return NULL;
-    if (fseek(fp, 0, SEEK_END) == 0) {
-        long n = ftell(fp);
-        if (n >= 0 && fseek(fp, 0, SEEK_SET) == 0 && (buf = malloc((size_t)n + 1))) {
-            *len = fread(buf, 1, (size_t)n, fp);
-            buf[*len] = '\0';
-        }
-    }
-    fclose(fp);
-    return buf;
-}
-
-/* A PNG read back with libpng. */
-typedef struct png_image_rb {
-    png_uint_32 w, h;
-    unsigned char *rgba; /* rows of 4*w */
-    png_uint_32 ppm_x, ppm_y;
-    int phys_unit;
-    int has_time;
-    int rgb_only;
-    char keys[8][80];
-    char values[8][256];
-    int ntext;
-} png_image_rb;
-
-static int read_png(const char *path, png_image_rb *im)
-{
-    FILE *fp = fopen(path, "rb");
-    png_structp png = NULL;
-    png_infop info = NULL;
-    png_bytep *volatile rows = NULL; /* assigned after setjmp, freed after longjmp */
-    int ok = 0;
-
-    memset(im, 0, sizeof *im);
-    if (!fp)
-        return 0;
-    png = png_create_read_struct(PNG_LIBPNG_VER_STRING, NULL, NULL, NULL);
-    if (!png || !(info = png_create_info_struct(png)))
-        goto done;
-    if (setjmp(png_jmpbuf(png)))
-        goto done;
-    png_init_io(png, fp);
-    png_read_info(png, info);
-    int bit_depth = 0, colour = 0;
-    png_get_IHDR(png, info, &im->w, &im->h, &bit_depth, &colour, NULL, NULL, NULL);
-    if (bit_depth != 8 || (colour != PNG_COLOR_TYPE_RGB_ALPHA && colour != PNG_COLOR_TYPE_RGB))
-        goto done;
-    im->rgb_only = colour == PNG_COLOR_TYPE_RGB;
-    if (im->rgb_only)
-        png_set_filler(png, 0xFF, PNG_FILLER_AFTER); /* opaque figures are stored as RGB */
-    png_get_pHYs(png, info, &im->ppm_x, &im->ppm_y, &im->phys_unit);
-    im->has_time = png_get_valid(png, info, PNG_INFO_tIME) != 0;
-    png_textp t = NULL;
-    int nt = 0;
-    png_get_text(png, info, &t, &nt);
-    for (int i = 0; i < nt && i < 8; i++) {
-        snprintf(im->keys[i], sizeof im->keys[i], "%s", t[i].key);
-        snprintf(im->values[i], sizeof im->values[i], "%s", t[i].text);
-        im->ntext++;
-    }
-    im->rgba = malloc((size_t)im->w * im->h * 4);
-    rows = malloc(im->h * sizeof *rows);
-    if (!im->rgba || !rows)
-        goto done;
-    for (png_uint_32 y = 0; y < im->h; y++)
-        rows[y] = im->rgba + (size_t)y * im->w * 4;
-    png_read_image(png, rows);
-    png_read_end(png, NULL);
-    ok = 1;
-done:
-    png_destroy_read_struct(&png, &info, NULL);
-    free(rows);
-    fclose(fp);
-    if (!ok) {
-        free(im->rgba);
-        im->rgba = NULL;
-    }
-    return ok;
-}
-
-static const unsigned char *pixel(const png_image_rb *im, double x, double y)
+static const unsigned char *pixel(const png_rb *im, double x, double y)
 {
     size_t px = (size_t)floor(x), py = (size_t)floor(y);
     return im->rgba + (py * im->w + px) * 4;
@@ -314,7 +202,7 @@ static void test_png_writer(void)
     remove(path);
     CHECK_OK(zf_png_write(path, img, 3, 2, 12, 600, text, 2));
     CHECK(!tmp_exists(path));
-    png_image_rb im;
+    png_rb im;
     if (read_png(path, &im)) {
         CHECK(im.w == 3 && im.h == 2);
         CHECK(!im.rgb_only); /* translucent pixels: RGBA */
@@ -337,7 +225,7 @@ static void test_png_writer(void)
     int rc = zf_png_write(missing, img, 3, 2, 12, 300, text, 2);
     CHECK(rc == ZF_EIO);
     CHECK(strstr(zf_errmsg(), "x.png") != NULL);
-    CHECK(!file_exists(missing) && !tmp_exists(missing));
+    CHECK(!tu_exists(missing) && !tmp_exists(missing));
     /* libpng itself refuses (width over its limit): the longjmp path, no file */
     char *wide = tmp_path("wide.png");
     size_t wpx = 2000000;
@@ -346,7 +234,7 @@ static void test_png_writer(void)
         rc = zf_png_write(wide, row, (int)wpx, 1, wpx * 4, 300, text, 2);
         CHECK(rc == ZF_EIO);
         CHECK(strstr(zf_errmsg(), "wide.png") != NULL);
-        CHECK(!file_exists(wide) && !tmp_exists(wide));
+        CHECK(!tu_exists(wide) && !tmp_exists(wide));
         free(row);
     }
     free(wide);
@@ -390,12 +278,12 @@ static void test_box_png(void)
 
     /* byte-identical renders */
     size_t la = 0, lb = 0;
-    unsigned char *da = slurp(a, &la), *db = slurp(b, &lb);
+    unsigned char *da = tu_slurp(a, &la), *db = tu_slurp(b, &lb);
     CHECK(da && db && la == lb && la > 1000 && memcmp(da, db, la) == 0);
     free(da);
     free(db);
 
-    png_image_rb im;
+    png_rb im;
     if (!read_png(a, &im)) {
         CHECK(!"cannot read back box_a.png");
         goto done;
@@ -466,18 +354,18 @@ static void test_box_vector(void)
     CHECK_OK(zf_plot_box_swarm(&fig, svg, text, 2));
     CHECK(!tmp_exists(pdf) && !tmp_exists(svg));
     size_t n = 0, n2 = 0;
-    unsigned char *d = slurp(pdf, &n), *d2 = slurp(pdf2, &n2);
+    unsigned char *d = tu_slurp(pdf, &n), *d2 = tu_slurp(pdf2, &n2);
     CHECK(d && n > 4 && memcmp(d, "%PDF", 4) == 0);
     CHECK(d && d2 && n == n2 && memcmp(d, d2, n) == 0); /* fixed creation date */
     free(d);
     free(d2);
-    d = slurp(svg, &n);
+    d = tu_slurp(svg, &n);
     CHECK(d && strstr((const char *)d, "<svg") != NULL);
     CHECK(d && strstr((const char *)d, "id=\"surface1\"") != NULL);
     /* a second SVG in the same process is byte-identical (ids renumbered) */
     char *svg2 = tmp_path("box2.svg");
     CHECK_OK(zf_plot_box_swarm(&fig, svg2, text, 2));
-    d2 = slurp(svg2, &n2);
+    d2 = tu_slurp(svg2, &n2);
     CHECK(d && d2 && n == n2 && memcmp(d, d2, n) == 0);
     free(d);
     free(d2);
@@ -498,11 +386,11 @@ static void test_box_errors_and_edges(void)
         int rc = zf_plot_box_swarm(&fig, path, NULL, 0);
         CHECK(rc == ZF_EIO);
         CHECK(strstr(zf_errmsg(), "fig") != NULL);
-        CHECK(!file_exists(path) && !tmp_exists(path));
+        CHECK(!tu_exists(path) && !tmp_exists(path));
     }
     char *bad = tmp_path("fig.jpg");
     CHECK(zf_plot_box_swarm(&fig, bad, NULL, 0) == ZF_EINVAL);
-    CHECK(!file_exists(bad) && !tmp_exists(bad));
+    CHECK(!tu_exists(bad) && !tmp_exists(bad));
     free(bad);
 
     /* invalid UTF-8 in a label: an error and no file */
@@ -510,7 +398,7 @@ static void test_box_errors_and_edges(void)
     zf_box_figure f2 = fig;
     f2.title = "bad \xff title";
     CHECK(zf_plot_box_swarm(&f2, bad_utf, NULL, 0) == ZF_EINVAL);
-    CHECK(!file_exists(bad_utf) && !tmp_exists(bad_utf));
+    CHECK(!tu_exists(bad_utf) && !tmp_exists(bad_utf));
     free(bad_utf);
 
     /* no groups, and groups of NaN only: axes with "no data" */
@@ -519,7 +407,7 @@ static void test_box_errors_and_edges(void)
     empty.ylabel = "distance (mm)";
     char *e1 = tmp_path("empty.png"), *e2 = tmp_path("allnan.png");
     CHECK_OK(zf_plot_box_swarm(&empty, e1, NULL, 0));
-    CHECK(file_exists(e1));
+    CHECK(tu_exists(e1));
     double nans[3] = {NAN, NAN, NAN};
     zf_plot_group ng[2] = {{"control", nans, 3}, {"stressed", NULL, 0}};
     double pn[2] = {NAN, 0.3};
@@ -527,7 +415,7 @@ static void test_box_errors_and_edges(void)
     empty.ngroups = 2;
     empty.p = pn;
     CHECK_OK(zf_plot_box_swarm(&empty, e2, NULL, 0));
-    CHECK(file_exists(e2));
+    CHECK(tu_exists(e2));
     free(e1);
     free(e2);
 
@@ -581,7 +469,7 @@ static void test_box_errors_and_edges(void)
     char *p8path = tmp_path("eight.png");
     remove(p8path);
     CHECK(zf_plot_box_swarm(&f8, p8path, NULL, 0) == ZF_EINVAL);
-    CHECK(!file_exists(p8path) && !tmp_exists(p8path));
+    CHECK(!tu_exists(p8path) && !tmp_exists(p8path));
     f8.height_mm = 110;
     CHECK_OK(zf_plot_box_swarm(&f8, p8path, NULL, 0));
     f8.p = NULL;

@@ -1,5 +1,7 @@
 /* test_plot_figures.c: unit tests of the figure kinds (estimation, box, timecourse, trajectory, heatmap, doseresponse, panel) on synthetic data read back with libpng, the figures: study keys, the bootstrap distribution; '--bench' times each kind. */
 #include "check.h"
+#include "testutil.h"
+#include "plottest.h"
 #include "plot/plot_internal.h"
 #include "zfstress/core.h"
 #include "zfstress/plot.h"
@@ -8,56 +10,12 @@
 
 #include <gsl/gsl_cdf.h>
 #include <gsl/gsl_statistics_double.h>
-#include <png.h>
-
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <time.h>
-
-static const char *tmpdir;
-
-const char *__lsan_default_suppressions(void);
-const char *__lsan_default_suppressions(void)
-{
-    return "leak:libfontconfig.so\n";
-}
-
-static char *tmp_path(const char *name)
-{
-    char *p = zf_path_join(tmpdir, name);
-    if (!p) {
-        fprintf(stderr, "out of memory\n");
-        exit(1);
-    }
-    return p;
-}
-
-static int file_exists(const char *path)
-{
-    struct stat st;
-    return stat(path, &st) == 0;
-}
-
-static unsigned char *slurp(const char *path, size_t *len)
-{
-    FILE *fp = fopen(path, "rb");
-    unsigned char *buf = NULL;
-    *len = 0;
-    if (!fp)
-        return NULL;
-    if (fseek(fp, 0, SEEK_END) == 0) {
-        long n = ftell(fp);
-        if (n >= 0 && fseek(fp, 0, SEEK_SET) == 0 && (buf = malloc((size_t)n + 1))) {
-            *len = fread(buf, 1, (size_t)n, fp);
-            buf[*len] = '\0';
-        }
-    }
-    fclose(fp);
-    return buf;
-}
 
 /* needle in a binary buffer */
 static int contains(const unsigned char *hay, size_t n, const char *needle)
@@ -70,69 +28,6 @@ static int contains(const unsigned char *hay, size_t n, const char *needle)
 }
 
 /* ---- reading PNGs back --------------------------------------------------- */
-
-typedef struct png_rb {
-    png_uint_32 w, h;
-    unsigned char *rgba;
-    png_uint_32 ppm_x, ppm_y;
-    int phys_unit, has_time, ntext, rgb_only;
-    char keys[16][80];
-    char values[16][512];
-} png_rb;
-
-static int read_png(const char *path, png_rb *im)
-{
-    FILE *fp = fopen(path, "rb");
-    png_structp png = NULL;
-    png_infop info = NULL;
-    png_bytep *volatile rows = NULL;
-    int ok = 0;
-    memset(im, 0, sizeof *im);
-    if (!fp)
-        return 0;
-    png = png_create_read_struct(PNG_LIBPNG_VER_STRING, NULL, NULL, NULL);
-    if (!png || !(info = png_create_info_struct(png)))
-        goto done;
-    if (setjmp(png_jmpbuf(png)))
-        goto done;
-    png_init_io(png, fp);
-    png_read_info(png, info);
-    int depth = 0, colour = 0;
-    png_get_IHDR(png, info, &im->w, &im->h, &depth, &colour, NULL, NULL, NULL);
-    if (depth != 8 || (colour != PNG_COLOR_TYPE_RGB_ALPHA && colour != PNG_COLOR_TYPE_RGB))
-        goto done;
-    im->rgb_only = colour == PNG_COLOR_TYPE_RGB;
-    if (im->rgb_only)
-        png_set_filler(png, 0xFF, PNG_FILLER_AFTER); /* opaque figures are stored as RGB */
-    png_get_pHYs(png, info, &im->ppm_x, &im->ppm_y, &im->phys_unit);
-    im->has_time = png_get_valid(png, info, PNG_INFO_tIME) != 0;
-    png_textp t = NULL;
-    int nt = 0;
-    png_get_text(png, info, &t, &nt);
-    for (int i = 0; i < nt && i < 16; i++) {
-        snprintf(im->keys[i], sizeof im->keys[i], "%s", t[i].key);
-        snprintf(im->values[i], sizeof im->values[i], "%s", t[i].text);
-        im->ntext++;
-    }
-    im->rgba = malloc((size_t)im->w * im->h * 4);
-    rows = malloc(im->h * sizeof *rows);
-    if (!im->rgba || !rows)
-        goto done;
-    for (png_uint_32 y = 0; y < im->h; y++)
-        rows[y] = im->rgba + (size_t)y * im->w * 4;
-    png_read_image(png, rows);
-    png_read_end(png, NULL);
-    ok = 1;
-done:
-    png_destroy_read_struct(&png, &info, NULL);
-    free(rows);
-    fclose(fp);
-    if (!ok) {
-        free(im->rgba);
-        im->rgba = NULL;
-    }
-    return ok;
-}
 
 static const char *text_of(const png_rb *im, const char *key)
 {
@@ -591,7 +486,7 @@ static void test_estimation(void)
     spec.groups = NULL;
     spec.effect = "cohen";
     CHECK(zf_plot_figure(&spec, &src, bad, NULL, 0) == ZF_EINVAL);
-    CHECK(!file_exists(bad));
+    CHECK(!tu_exists(bad));
     free(bad);
 }
 
@@ -682,7 +577,7 @@ static void test_timecourse(void)
     spec.error = NULL;
     spec.dpi = 1201;
     CHECK(zf_plot_figure(&spec, &src, bad, NULL, 0) == ZF_EINVAL);
-    CHECK(!file_exists(bad));
+    CHECK(!tu_exists(bad));
     free(bad);
 }
 
@@ -867,7 +762,7 @@ static void test_panel_and_formats(void)
         char *p = tmp_path(names[i]);
         remove(p);
         CHECK_OK(zf_plot_figure(&spec, &src, p, NULL, 0));
-        d[i] = slurp(p, &n[i]);
+        d[i] = tu_slurp(p, &n[i]);
         free(p);
     }
     CHECK(d[0] && n[0] > 4 && memcmp(d[0], "%PDF", 4) == 0);
@@ -883,7 +778,7 @@ static void test_panel_and_formats(void)
     CHECK_OK(zf_plot_figure(&spec, &src, a, NULL, 0));
     CHECK_OK(zf_plot_figure(&spec, &src, b, NULL, 0));
     size_t la = 0, lb = 0;
-    unsigned char *da = slurp(a, &la), *db = slurp(b, &lb);
+    unsigned char *da = tu_slurp(a, &la), *db = tu_slurp(b, &lb);
     CHECK(da && db && la == lb && memcmp(da, db, la) == 0);
     free(da);
     free(db);
@@ -896,7 +791,7 @@ static void test_panel_and_formats(void)
     CHECK(zf_plot_figure(&nope, &src, bad, NULL, 0) == ZF_EINVAL);
     cells[1].kind = "panel";
     CHECK(zf_plot_figure(&spec, &src, bad, NULL, 0) == ZF_EINVAL);
-    CHECK(!file_exists(bad));
+    CHECK(!tu_exists(bad));
     free(bad);
 }
 

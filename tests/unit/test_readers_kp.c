@@ -1,5 +1,6 @@
 /* test_readers_kp.c: unit tests of the keypoint/HDF5 tracker readers (SLEAP HDF5 + CSV, DeepLabCut CSV, ZebraZoom HDF5) on fixtures written here, and on the real samples in ../shared/formats when present. */
 #include "check.h"
+#include "testutil.h"
 #include "zfstress/core.h"
 #include "zfstress/ingest.h"
 #include "zfstress/track.h"
@@ -83,14 +84,7 @@ static const char *detected(const char *path)
 
 static int write_text(char *out, size_t size, const char *name, const char *text)
 {
-    snprintf(out, size, "%s/%s", g_dir, name);
-    FILE *fp = fopen(out, "wb");
-    if (!fp)
-        return -1;
-    size_t len = strlen(text);
-    size_t w = fwrite(text, 1, len, fp);
-    int rc = fclose(fp);
-    return (w == len && rc == 0) ? 0 : -1;
+    return tu_write_text_in(out, size, g_dir, name, text);
 }
 
 /* ---- HDF5 fixture writers (every call checked) ------------------------- */
@@ -712,18 +706,12 @@ static void test_errors(void)
 
 /* ---- the real samples -------------------------------------------------- */
 
-static int exists(const char *path)
-{
-    struct stat st;
-    return stat(path, &st) == 0;
-}
-
 static void test_shared(void)
 {
     char p[1200];
     got g = {0};
     zf_read_opts o;
-    if (!exists(ZF_SHARED_FORMATS)) {
+    if (!tu_exists(ZF_SHARED_FORMATS)) {
         printf("SKIP: ../shared/formats absent\n");
         return;
     }
@@ -818,9 +806,7 @@ static void test_shared(void)
 int main(void)
 {
     zf_init();
-    const char *tmp = getenv("ZF_TMP");
-    snprintf(g_dir, sizeof g_dir, "%s", tmp && tmp[0] ? tmp : "/tmp/zf_readers_kp");
-    if (zf_mkdir_p(g_dir) != ZF_OK) {
+    if (tu_tmpdir(g_dir, sizeof g_dir, "/tmp/zf_readers_kp") != ZF_OK) {
         fprintf(stderr, "cannot create %s: %s\n", g_dir, zf_errmsg());
         return 1;
     }

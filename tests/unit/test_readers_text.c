@@ -4,6 +4,7 @@
 #include "zfstress/track.h"
 
 #include "check.h"
+#include "testutil.h"
 
 #include <math.h>
 #include <stdio.h>
@@ -52,12 +53,7 @@ static const char *tmpdir(void)
 static void write_bytes(char *path, size_t size, const char *name, const void *data, size_t len)
 {
     snprintf(path, size, "%s/%s", tmpdir(), name);
-    FILE *fp = fopen(path, "wb");
-    CHECK(fp != NULL);
-    if (fp) {
-        CHECK(fwrite(data, 1, len, fp) == len);
-        CHECK(fclose(fp) == 0);
-    }
+    CHECK(tu_write_bytes(path, data, len) == 0);
 }
 
 static void write_file(char *path, size_t size, const char *name, const char *text)
@@ -495,18 +491,12 @@ static void test_trex(void)
     CHECK(msg_has("'X#wcentroid (cm)'"));
 }
 
-static int exists(const char *path)
-{
-    struct stat st;
-    return stat(path, &st) == 0;
-}
-
 static void test_real_samples(void)
 {
     char p[1024];
     zf_read_opts o;
     got g;
-    if (!exists(ZF_SHARED_FORMATS)) {
+    if (!tu_exists(ZF_SHARED_FORMATS)) {
         printf("SKIP: ../shared/formats absent\n");
         return;
     }

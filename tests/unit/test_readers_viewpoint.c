@@ -4,6 +4,7 @@
 #include "zfstress/metrics.h"
 
 #include "check.h"
+#include "testutil.h"
 
 #include <math.h>
 #include <stdio.h>
@@ -47,13 +48,7 @@ static const char *tmpdir(void)
 
 static void write_file(char *path, size_t size, const char *name, const char *text)
 {
-    snprintf(path, size, "%s/%s", tmpdir(), name);
-    FILE *fp = fopen(path, "wb");
-    CHECK(fp != NULL);
-    if (fp) {
-        fputs(text, fp);
-        fclose(fp);
-    }
+    CHECK(tu_write_text_in(path, size, tmpdir(), name, text) == 0);
 }
 
 int main(void)

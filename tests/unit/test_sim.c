@@ -1,5 +1,6 @@
 /* test_sim.c: unit tests of the synthetic study generator (layout, ranges, determinism, option errors, effect direction). */
 #include "check.h"
+#include "testutil.h"
 #include "zfstress/core.h"
 #include "zfstress/sim.h"
 
@@ -23,47 +24,6 @@ static const char *tmp_base(void)
 static void tmp_path(char *out, size_t size, const char *name)
 {
     snprintf(out, size, "%s/%s", tmp_base(), name);
-}
-
-/* Whole file into a malloc'd buffer; NULL when unreadable. */
-static char *slurp(const char *path, size_t *len)
-{
-    FILE *fp = fopen(path, "rb");
-    char *buf = NULL;
-    size_t cap = 0, n = 0;
-    if (!fp)
-        return NULL;
-    for (;;) {
-        if (n == cap) {
-            size_t ncap = cap ? 2 * cap : 65536;
-            char *nb = realloc(buf, ncap);
-            if (!nb) {
-                free(buf);
-                fclose(fp);
-                return NULL;
-            }
-            buf = nb;
-            cap = ncap;
-        }
-        size_t got = fread(buf + n, 1, cap - n, fp);
-        n += got;
-        if (got == 0)
-            break;
-    }
-    fclose(fp);
-    *len = n;
-    return buf;
-}
-
-/* 1 when both files exist and have the same bytes. */
-static int same_file(const char *a, const char *b)
-{
-    size_t la = 0, lb = 0;
-    char *ba = slurp(a, &la), *bb = slurp(b, &lb);
-    int same = ba && bb && la == lb && memcmp(ba, bb, la) == 0;
-    free(ba);
-    free(bb);
-    return same;
 }
 
 static size_t count_dir_entries(const char *dir, size_t *tmp_files)
@@ -324,7 +284,7 @@ static void test_layout(void)
         "output: results\n";
     size_t len = 0;
     snprintf(path, sizeof path, "%s/study.yaml", dir);
-    char *text = slurp(path, &len);
+    char *text = tu_slurp(path, &len);
     CHECK(text && len == strlen(yaml) && memcmp(text, yaml, len) == 0);
     free(text);
 }
@@ -339,11 +299,11 @@ static void test_determinism(void)
         snprintf(a, sizeof a, "%ssmall_a/%s", base, files[i]);
         snprintf(b, sizeof b, "%ssmall_b/%s", base, files[i]);
         snprintf(c, sizeof c, "%ssmall_c/%s", base, files[i]);
-        CHECK(same_file(a, b));
+        CHECK(tu_same_file(a, b));
         if (strncmp(files[i], "tracks/", 7) == 0)
-            CHECK(!same_file(a, c));
+            CHECK(!tu_same_file(a, c));
         else
-            CHECK(same_file(a, c)); /* the layout does not depend on the seed */
+            CHECK(tu_same_file(a, c)); /* the layout does not depend on the seed */
     }
 }
 
@@ -360,7 +320,7 @@ static void test_other_groups(void)
     tmp_path(dir, sizeof dir, "ketamine");
     CHECK_OK(zf_simulate(&o, dir));
     snprintf(path, sizeof path, "%s/samples.csv", dir);
-    char *text = slurp(path, &len);
+    char *text = tu_slurp(path, &len);
     CHECK(text && strstr(text, "\nketamine02,ketamine,20,tracks/ketamine02.csv,29.97\n") != NULL);
     CHECK(text && strstr(text, "\ncontrol01,control,0,tracks/control01.csv,29.97\n") != NULL);
     free(text);
@@ -376,7 +336,7 @@ static void test_other_groups(void)
     tmp_path(dir, sizeof dir, "nocontrol");
     CHECK_OK(zf_simulate(&o, dir));
     snprintf(path, sizeof path, "%s/study.yaml", dir);
-    text = slurp(path, &len);
+    text = tu_slurp(path, &len);
     CHECK(text && strstr(text, "\ncompare: {factor: group, control: ket2}\n") != NULL);
     CHECK(text && strstr(text, "\nfps: 29.97\n") != NULL);
     free(text);

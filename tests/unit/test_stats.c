@@ -3,6 +3,8 @@
 #include "zfstress/stats.h"
 
 #include "check.h"
+#include "refs.h"
+#include "testutil.h"
 
 #include <gsl/gsl_cdf.h>
 #include <gsl/gsl_math.h>
@@ -21,87 +23,6 @@
 #ifndef REL_DUNNETT
 #define REL_DUNNETT 1e-6
 #endif
-
-/* ---- the reference file: dataset,quantity,value rows ---- */
-
-typedef struct {
-    char dataset[32];
-    char quantity[40];
-    double value;
-} ref_entry;
-
-static ref_entry *refs;
-static size_t nrefs, refs_cap;
-
-static int load_refs(const char *path)
-{
-    char line[256];
-    FILE *fp = fopen(path, "r");
-    if (!fp) {
-        fprintf(stderr, "cannot open %s\n", path);
-        return -1;
-    }
-    while (fgets(line, sizeof line, fp)) {
-        char *c1, *c2, *end;
-        if (line[0] == '#' || strncmp(line, "dataset,", 8) == 0)
-            continue;
-        c1 = strchr(line, ',');
-        c2 = c1 ? strchr(c1 + 1, ',') : NULL;
-        if (!c2 || (size_t)(c1 - line) >= sizeof refs->dataset || (size_t)(c2 - c1 - 1) >= sizeof refs->quantity)
-            continue;
-        if (nrefs == refs_cap) {
-            ref_entry *tmp;
-            refs_cap = refs_cap ? 2 * refs_cap : 256;
-            tmp = realloc(refs, refs_cap * sizeof *refs);
-            if (!tmp) {
-                fclose(fp);
-                return -1;
-            }
-            refs = tmp;
-        }
-        memset(&refs[nrefs], 0, sizeof refs[nrefs]);
-        memcpy(refs[nrefs].dataset, line, (size_t)(c1 - line));
-        memcpy(refs[nrefs].quantity, c1 + 1, (size_t)(c2 - c1 - 1));
-        refs[nrefs].value = strtod(c2 + 1, &end);
-        if (end == c2 + 1)
-            continue;
-        nrefs++;
-    }
-    fclose(fp);
-    return 0;
-}
-
-/* All values of (dataset, quantity) in file order into a malloc'd array. */
-static double *ref_vec(const char *ds, const char *q, size_t *n)
-{
-    double *v = malloc((nrefs ? nrefs : 1) * sizeof *v);
-    *n = 0;
-    if (!v)
-        return NULL;
-    for (size_t i = 0; i < nrefs; i++)
-        if (strcmp(refs[i].dataset, ds) == 0 && strcmp(refs[i].quantity, q) == 0)
-            v[(*n)++] = refs[i].value;
-    return v;
-}
-
-/* The single value of (dataset, quantity); NaN and a failed check when absent. */
-static double ref(const char *ds, const char *q)
-{
-    for (size_t i = 0; i < nrefs; i++)
-        if (strcmp(refs[i].dataset, ds) == 0 && strcmp(refs[i].quantity, q) == 0)
-            return refs[i].value;
-    fprintf(stderr, "reference %s/%s missing\n", ds, q);
-    CHECK(0);
-    return NAN;
-}
-
-static int has_ref(const char *ds, const char *q)
-{
-    for (size_t i = 0; i < nrefs; i++)
-        if (strcmp(refs[i].dataset, ds) == 0 && strcmp(refs[i].quantity, q) == 0)
-            return 1;
-    return 0;
-}
 
 static char qname[64];
 static const char *qn(const char *a, const char *b)
@@ -813,26 +734,6 @@ static void check_compare_k(const zf_stat_table *t)
 
 /* ---- zf_stats_compare and the CSV ---- */
 
-static char *slurp(const char *path)
-{
-    FILE *fp = fopen(path, "rb");
-    char *buf = NULL;
-    long len;
-    if (!fp)
-        return NULL;
-    if (fseek(fp, 0, SEEK_END) == 0 && (len = ftell(fp)) >= 0 && fseek(fp, 0, SEEK_SET) == 0) {
-        buf = malloc((size_t)len + 1);
-        if (buf && fread(buf, 1, (size_t)len, fp) == (size_t)len)
-            buf[len] = '\0';
-        else {
-            free(buf);
-            buf = NULL;
-        }
-    }
-    fclose(fp);
-    return buf;
-}
-
 static const zf_stat_row *find_row(const zf_stat_table *t, const char *metric, const char *contrast,
                                    const char *proc)
 {
@@ -937,6 +838,7 @@ static void test_compare(void)
     {
         const char *dir = getenv("ZF_TMP") ? getenv("ZF_TMP") : "/tmp";
         char *path = NULL, *tmp = NULL, *text = NULL;
+        size_t text_len = 0;
         CHECK_OK(zf_mkdir_p(dir));
         path = zf_path_join(dir, "stats.csv");
         tmp = zf_path_join(dir, "stats.csv.tmp");
@@ -948,7 +850,7 @@ static void test_compare(void)
             CHECK(fp == NULL);
             if (fp)
                 fclose(fp);
-            text = slurp(path);
+            text = tu_slurp(path, &text_len);
             CHECK(text != NULL);
         }
         if (text) {

@@ -1,5 +1,6 @@
 /* test_table.c: unit tests of the delimited-text reader (delimiters, BOM, CRLF, quotes, line numbers), number parsing and the string table. */
 #include "check.h"
+#include "testutil.h"
 #include "zfstress/core.h"
 #include "zfstress/table.h"
 
@@ -20,12 +21,7 @@ static void tmp_path(char *out, size_t size, const char *name)
 static int write_file(char *out, size_t size, const char *name, const char *data, size_t len)
 {
     tmp_path(out, size, name);
-    FILE *fp = fopen(out, "wb");
-    if (!fp)
-        return -1;
-    size_t w = fwrite(data, 1, len, fp);
-    int rc = fclose(fp);
-    return (w == len && rc == 0) ? 0 : -1;
+    return tu_write_bytes(out, data, len);
 }
 
 static int write_text(char *out, size_t size, const char *name, const char *text)
@@ -319,9 +315,7 @@ static void test_excerpt(void)
 int main(void)
 {
     zf_init();
-    const char *base = getenv("ZF_TMP");
-    snprintf(g_dir, sizeof g_dir, "%s", (base && base[0]) ? base : "/tmp/zf_table");
-    CHECK_OK(zf_mkdir_p(g_dir));
+    CHECK_OK(tu_tmpdir(g_dir, sizeof g_dir, "/tmp/zf_table"));
 
     test_delimiters();
     test_bom_crlf();

@@ -1,5 +1,6 @@
 /* test_track.c: unit tests of the generic CSV track reader (units, y flip, time base, missing values, located error messages). */
 #include "check.h"
+#include "testutil.h"
 #include "zfstress/core.h"
 #include "zfstress/track.h"
 
@@ -13,14 +14,7 @@ static char g_dir[1024];
 /* Write text to dir/name; the full path goes to out. Returns 0 on success. */
 static int write_text(char *out, size_t size, const char *name, const char *text)
 {
-    snprintf(out, size, "%s/%s", g_dir, name);
-    FILE *fp = fopen(out, "wb");
-    if (!fp)
-        return -1;
-    size_t len = strlen(text);
-    size_t w = fwrite(text, 1, len, fp);
-    int rc = fclose(fp);
-    return (w == len && rc == 0) ? 0 : -1;
+    return tu_write_text_in(out, size, g_dir, name, text);
 }
 
 static int msg_has(const char *needle) { return strstr(zf_errmsg(), needle) != NULL; }
@@ -253,9 +247,7 @@ static void test_errors(void)
 int main(void)
 {
     zf_init();
-    const char *base = getenv("ZF_TMP");
-    snprintf(g_dir, sizeof g_dir, "%s", (base && base[0]) ? base : "/tmp/zf_track");
-    CHECK_OK(zf_mkdir_p(g_dir));
+    CHECK_OK(tu_tmpdir(g_dir, sizeof g_dir, "/tmp/zf_track"));
 
     test_units();
     test_time_base_and_missing();
