@@ -201,24 +201,14 @@ done:
  * counted by rank sum (additions only), divided by their number, C(a+b, m). */
 static int mw_distribution(size_t a, size_t b, double *prob)
 {
-    size_t m = a < b ? a : b, big = a + b, smax = m * big, width = smax + 1, base = m * (m + 1) / 2;
-    double *cnt = calloc((m + 1) * width, sizeof *cnt), total = 0.0;
+    size_t m = a < b ? a : b, base = m * (m + 1) / 2;
+    double *cnt = zf_rank_sum_counts(m, a + b), total = 0.0;
     if (!cnt)
         return zf_error(ZF_ENOMEM, "Jonckheere-Terpstra: out of memory for the exact distribution");
-    cnt[0] = 1.0;
-    for (size_t rank = 1; rank <= big; rank++) {
-        size_t kmax = rank < m ? rank : m;
-        for (size_t k = kmax; k >= 1; k--) {
-            double *row = cnt + k * width;
-            const double *prev = cnt + (k - 1) * width;
-            for (size_t s = smax; s >= rank; s--)
-                row[s] += prev[s - rank];
-        }
-    }
     for (size_t u = 0; u <= a * b; u++)
-        total += cnt[m * width + base + u];
+        total += cnt[base + u];
     for (size_t u = 0; u <= a * b; u++)
-        prob[u] = cnt[m * width + base + u] / total;
+        prob[u] = cnt[base + u] / total;
     free(cnt);
     return ZF_OK;
 }

@@ -59,6 +59,33 @@ int zf_sample_pair_init(zf_sample_pair *s, const double *x, size_t nx,
     return ZF_OK;
 }
 
+int zf_sample_pair_start(zf_sample_pair *s, zf_test_result *res, const double *x, size_t nx,
+                         const double *y, size_t ny, int *go)
+{
+    int rc;
+    *go = 0;
+    zf_test_result_nan(res);
+    rc = zf_sample_pair_init(s, x, nx, y, ny, res->note, sizeof res->note);
+    if (rc != ZF_OK)
+        return rc;
+    if (s->infinite)
+        return ZF_OK;
+    if (s->nx < 1 || s->ny < 1) {
+        zf_note_add(res->note, sizeof res->note, "empty group");
+        return ZF_OK;
+    }
+    *go = 1;
+    return ZF_OK;
+}
+
+void zf_sample_pair_pool(const zf_sample_pair *s, double *z)
+{
+    for (size_t i = 0; i < s->nx; i++)
+        z[i] = s->x[i];
+    for (size_t i = 0; i < s->ny; i++)
+        z[s->nx + i] = s->y[i];
+}
+
 void zf_sample_pair_free(zf_sample_pair *s)
 {
     if (!s)
@@ -184,4 +211,26 @@ void zf_midranks(const double *v, size_t n, size_t *order, double *rank, double 
         i = j;
     }
     *tie_sum = ts;
+}
+
+double *zf_rank_sum_counts(size_t m, size_t big)
+{
+    size_t smax = m * big;   /* bound on any rank sum of m ranks */
+    size_t width = smax + 1;
+    double *cnt = calloc((m + 1) * width, sizeof *cnt);
+    if (!cnt)
+        return NULL;
+    cnt[0] = 1.0; /* the empty subset */
+    for (size_t rank = 1; rank <= big; rank++) {
+        size_t kmax = rank < m ? rank : m;
+        for (size_t k = kmax; k >= 1; k--) {
+            double *row = cnt + k * width;
+            const double *prev = cnt + (k - 1) * width;
+            for (size_t s = smax; s >= rank; s--)
+                row[s] += prev[s - rank];
+        }
+    }
+    if (m > 0)
+        memmove(cnt, cnt + m * width, width * sizeof *cnt);
+    return cnt;
 }

@@ -27,26 +27,6 @@ void zf_stat_table_free(zf_stat_table *t)
     t->n = t->cap = 0;
 }
 
-/* Room for extra more rows. */
-static int table_reserve(zf_stat_table *t, size_t extra)
-{
-    size_t cap;
-    zf_stat_row *rows;
-    if (extra <= t->cap - t->n)
-        return ZF_OK;
-    if (extra > SIZE_MAX / sizeof *rows - t->n)
-        return zf_error(ZF_ENOMEM, "results table: too many rows");
-    cap = t->cap ? t->cap : 16;
-    while (cap < t->n + extra)
-        cap = cap > SIZE_MAX / sizeof *rows / 2 ? t->n + extra : cap * 2;
-    rows = realloc(t->rows, cap * sizeof *rows);
-    if (!rows)
-        return zf_error(ZF_ENOMEM, "results table: out of memory for %zu rows", cap);
-    t->rows = rows;
-    t->cap = cap;
-    return ZF_OK;
-}
-
 void zf_compare_opts_default(zf_compare_opts *o)
 {
     if (!o)
@@ -123,26 +103,6 @@ static int make_contrast(char *buf, size_t size, const char *metric, const char 
         return zf_error(ZF_EDATA, "compare: metric '%s': contrast '%s - %s' longer than %zu characters",
                         metric, a, b, size - 1);
     return ZF_OK;
-}
-
-static void fill_row(zf_stat_row *row, const char *metric, const char *contrast, const char *proc,
-                     size_t n1, size_t n2, const zf_test_result *r, const char *adjust_method)
-{
-    snprintf(row->metric, sizeof row->metric, "%s", metric);
-    snprintf(row->contrast, sizeof row->contrast, "%s", contrast);
-    snprintf(row->procedure, sizeof row->procedure, "%s", proc);
-    row->n1 = n1;
-    row->n2 = n2;
-    row->estimate = r->estimate;
-    row->ci_low = r->ci_low;
-    row->ci_high = r->ci_high;
-    row->statistic = r->statistic;
-    row->df = r->df;
-    row->df2 = r->df2;
-    row->p = r->p;
-    row->p_adjusted = GSL_NAN;
-    snprintf(row->adjust_method, sizeof row->adjust_method, "%s", adjust_method);
-    snprintf(row->note, sizeof row->note, "%s", r->note);
 }
 
 /* p_adjusted of rows[first + i * stride], i < count, with method. */
@@ -261,7 +221,7 @@ int zf_stats_compare(zf_stat_table *t, const char *metric, const char *const *gr
                 rc = zf_test_permutation(x, nx, y, ny, opts->nperm, opts->seed, &tr);
             if (rc != ZF_OK)
                 goto done;
-            fill_row(&rows[r++], metric, contrast, procedures[proc].name, present[L], present[ctl], &tr,
+            zf_row_fill(&rows[r++], metric, contrast, procedures[proc].name, present[L], present[ctl], &tr,
                      procedures[proc].adjusted ? zf_adjust_name(opts->adjust) : "none");
         }
     }
@@ -277,7 +237,7 @@ int zf_stats_compare(zf_stat_table *t, const char *metric, const char *const *gr
         for (size_t o = 0; o < OMNIBUS_COUNT; o++) {
             if ((rc = omnibus[o].run(gptr, cnt, nlev, &res[0])) != ZF_OK)
                 goto done;
-            fill_row(&rows[r], metric, "omnibus", omnibus[o].name, total_present, 0, &res[0], "none");
+            zf_row_fill(&rows[r], metric, "omnibus", omnibus[o].name, total_present, 0, &res[0], "none");
             rows[r++].p_adjusted = res[0].p;
         }
         /* Tukey HSD: every pair, adjusted by the studentized range. */
@@ -287,7 +247,7 @@ int zf_stats_compare(zf_stat_table *t, const char *metric, const char *const *gr
             for (size_t j = i + 1; j < nlev; j++, c++) {
                 if ((rc = make_contrast(contrast, sizeof contrast, metric, levels[j], levels[i])) != ZF_OK)
                     goto done;
-                fill_row(&rows[r], metric, contrast, "tukey_hsd", present[j], present[i], &res[c], "single-step");
+                zf_row_fill(&rows[r], metric, contrast, "tukey_hsd", present[j], present[i], &res[c], "single-step");
                 rows[r++].p_adjusted = res[c].p;
             }
         /* Dunnett: every level against the control, adjusted by the multivariate t. */
@@ -296,7 +256,7 @@ int zf_stats_compare(zf_stat_table *t, const char *metric, const char *const *gr
         for (size_t L = 1; L < nlev; L++) {
             if ((rc = make_contrast(contrast, sizeof contrast, metric, levels[L], opts->control)) != ZF_OK)
                 goto done;
-            fill_row(&rows[r], metric, contrast, "dunnett", present[L], present[ctl], &res[L - 1], "single-step");
+            zf_row_fill(&rows[r], metric, contrast, "dunnett", present[L], present[ctl], &res[L - 1], "single-step");
             rows[r++].p_adjusted = res[L - 1].p;
         }
         /* Dunn: every pair, opts->adjust across the pairs. */
@@ -307,14 +267,14 @@ int zf_stats_compare(zf_stat_table *t, const char *metric, const char *const *gr
             for (size_t j = i + 1; j < nlev; j++, c++) {
                 if ((rc = make_contrast(contrast, sizeof contrast, metric, levels[j], levels[i])) != ZF_OK)
                     goto done;
-                fill_row(&rows[r++], metric, contrast, "dunn", present[j], present[i], &res[c],
+                zf_row_fill(&rows[r++], metric, contrast, "dunn", present[j], present[i], &res[c],
                          zf_adjust_name(opts->adjust));
             }
         if ((rc = adjust_rows(rows, first, 1, npair, opts->adjust, p, padj)) != ZF_OK)
             goto done;
     }
 
-    rc = table_reserve(t, nrows);
+    rc = zf_rows_reserve(t, nrows);
     if (rc != ZF_OK)
         goto done;
     memcpy(t->rows + t->n, rows, nrows * sizeof *rows);

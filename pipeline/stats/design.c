@@ -24,27 +24,6 @@ typedef struct csv_design {
     size_t *mcol, nm;
 } csv_design;
 
-static void column_list(const zf_table *t, char *buf, size_t size)
-{
-    size_t len = 0;
-    buf[0] = '\0';
-    for (size_t i = 0; i < t->ncol && len + 1 < size; i++) {
-        int w = snprintf(buf + len, size - len, "%s'%s'", i ? ", " : "", t->names[i]);
-        if (w < 0)
-            break;
-        len += (size_t)w;
-    }
-    if (len + 1 >= size && size > 4)
-        memcpy(buf + size - 4, "...", 4);
-}
-
-static int no_column(const zf_table *t, const char *name, const char *what)
-{
-    char list[512];
-    column_list(t, list, sizeof list);
-    return zf_error(ZF_EPARSE, "'%s':1: no column '%s'%s; columns: %s", t->path, name, what, list);
-}
-
 /* The column of name, or a ZF_EPARSE naming what it was for. */
 static int need_col(const zf_table *t, const char *name, const char *what, int *col)
 {
@@ -53,7 +32,7 @@ static int need_col(const zf_table *t, const char *name, const char *what, int *
     if ((*col = zf_table_col(t, name)) < 0) {
         char w[64];
         snprintf(w, sizeof w, " (%s)", what);
-        return no_column(t, name, w);
+        return zf_no_column(t, name, w);
     }
     return ZF_OK;
 }
@@ -66,29 +45,6 @@ static int levels_present(const zf_table *t, int col, const char *what)
             return zf_error(ZF_EPARSE, "'%s':%zu: column %d '%s': expected %s, got \"\"", t->path, t->line[r],
                             col + 1, t->names[col], what);
     return ZF_OK;
-}
-
-static int column_values(const zf_table *t, size_t col, double *v)
-{
-    for (size_t r = 0; r < t->nrow; r++) {
-        const char *cell = zf_table_cell(t, r, col);
-        if (zf_parse_number(cell, &v[r]) == ZF_NUM_BAD)
-            return zf_error(ZF_EPARSE, "'%s':%zu: column %zu '%s': expected a number, got \"%s\"", t->path,
-                            t->line[r], col + 1, t->names[col], ZF_EXCERPT(cell));
-    }
-    return ZF_OK;
-}
-
-static int looks_numeric(const zf_table *t, size_t col)
-{
-    for (size_t r = 0; r < t->nrow; r++) {
-        double v;
-        int k = zf_parse_number(zf_table_cell(t, r, col), &v);
-        if (k == ZF_NUM_MISSING)
-            continue;
-        return k == ZF_NUM_OK;
-    }
-    return 0;
 }
 
 /* ---- repeated measures in long format ---- */
@@ -324,7 +280,7 @@ int zf_stats_design_csv(zf_stat_table *t, const char *path, const zf_design *d,
         if (c.wcol < 0 && strcmp(d->within, "bin") == 0)
             c.wcol = zf_table_col(c.tab, "bin_start_s");
         if (c.wcol < 0) {
-            rc = no_column(c.tab, d->within, strcmp(d->within, "bin") == 0 ? " (the within-subject factor) nor 'bin_start_s'"
+            rc = zf_no_column(c.tab, d->within, strcmp(d->within, "bin") == 0 ? " (the within-subject factor) nor 'bin_start_s'"
                                                                            : " (the within-subject factor)");
             goto done;
         }
@@ -370,7 +326,7 @@ int zf_stats_design_csv(zf_stat_table *t, const char *path, const zf_design *d,
             for (size_t f = 0; f < d->nfactors; f++)
                 used |= col == c.fcol[f];
             if (col < 0) {
-                rc = no_column(c.tab, metrics[i], "");
+                rc = zf_no_column(c.tab, metrics[i], "");
                 goto done;
             }
             if (used) {
@@ -387,7 +343,7 @@ int zf_stats_design_csv(zf_stat_table *t, const char *path, const zf_design *d,
                 used |= (int)col == c.fcol[f];
             if (used)
                 continue;
-            if (!looks_numeric(c.tab, col)) {
+            if (!zf_looks_numeric(c.tab, col)) {
                 zf_log(ZF_LOG_INFO, "stats: '%s': column '%s' is not numeric; skipped", path, c.tab->names[col]);
                 continue;
             }
@@ -404,10 +360,10 @@ int zf_stats_design_csv(zf_stat_table *t, const char *path, const zf_design *d,
         }
     }
     for (size_t i = 0; i < c.nm; i++)
-        if ((rc = column_values(c.tab, c.mcol[i], v)) != ZF_OK)
+        if ((rc = zf_column_values(c.tab, c.mcol[i], v)) != ZF_OK)
             goto done;
     for (size_t i = 0; i < c.nm; i++) {
-        if ((rc = column_values(c.tab, c.mcol[i], v)) != ZF_OK ||
+        if ((rc = zf_column_values(c.tab, c.mcol[i], v)) != ZF_OK ||
             (rc = run_metric(&c, &L, i, v, buf, lev, dose, opts, &out)) != ZF_OK) {
             char why[1024];
             snprintf(why, sizeof why, "%s", zf_errmsg());

@@ -24,29 +24,17 @@
 static int exact_p(size_t m, size_t n, double u, double *p)
 {
     size_t big_n = m + n;
-    size_t smax = m * big_n;          /* bound on any rank sum of m ranks */
-    size_t width = smax + 1;
     size_t base = m * (m + 1) / 2;    /* rank sum at U = 0 */
     double *cnt = NULL, lo = 0.0, hi = 0.0, tot = 0.0;
     int rc = ZF_OK;
 
-    cnt = calloc((m + 1) * width, sizeof *cnt);
+    cnt = zf_rank_sum_counts(m, big_n);
     if (!cnt) {
         rc = zf_error(ZF_ENOMEM, "Mann-Whitney: out of memory for the exact distribution (%zu x %zu)", m, n);
         goto done;
     }
-    cnt[0] = 1.0; /* the empty subset */
-    for (size_t rank = 1; rank <= big_n; rank++) {
-        size_t kmax = rank < m ? rank : m;
-        for (size_t k = kmax; k >= 1; k--) {
-            double *row = cnt + k * width;
-            const double *prev = cnt + (k - 1) * width;
-            for (size_t s = smax; s >= rank; s--)
-                row[s] += prev[s - rank];
-        }
-    }
     for (size_t s = base; s <= base + m * n; s++) {
-        double c = cnt[m * width + s];
+        double c = cnt[s];
         double us = (double)(s - base);
         tot += c;
         if (us <= u)
@@ -126,20 +114,15 @@ int zf_test_mann_whitney_ex(const double *x, size_t nx, const double *y, size_t 
     size_t *order = NULL;
     size_t big_n;
     double rank_sum_x = 0.0, tie_sum = 0.0, w, m1, m2;
-    int ties = 0, rc;
+    int ties = 0, go, rc;
 
     if (!r)
         return zf_error(ZF_EINVAL, "Mann-Whitney: NULL result");
-    zf_test_result_nan(&res);
-    rc = zf_sample_pair_init(&s, x, nx, y, ny, res.note, sizeof res.note);
+    rc = zf_sample_pair_start(&s, &res, x, nx, y, ny, &go);
     if (rc != ZF_OK)
         return rc;
-    if (s.infinite)
+    if (!go)
         goto done;
-    if (s.nx < 1 || s.ny < 1) {
-        zf_note_add(res.note, sizeof res.note, "empty group");
-        goto done;
-    }
     big_n = s.nx + s.ny;
     all = malloc(big_n * sizeof *all);
     order = malloc(big_n * sizeof *order);
@@ -147,10 +130,7 @@ int zf_test_mann_whitney_ex(const double *x, size_t nx, const double *y, size_t 
         rc = zf_error(ZF_ENOMEM, "Mann-Whitney: out of memory for %zu values", big_n);
         goto done;
     }
-    for (size_t i = 0; i < s.nx; i++)
-        all[i] = s.x[i];
-    for (size_t i = 0; i < s.ny; i++)
-        all[s.nx + i] = s.y[i];
+    zf_sample_pair_pool(&s, all);
     gsl_sort_index(order, all, 1, big_n);
 
     /* Mid-ranks over runs of equal values; sum of t^3 - t for the tie correction. */

@@ -73,6 +73,18 @@ static int no_spread(const group_stats *s)
     return !(sqrt(s->ssw / (double)s->g.total) > 10.0 * DBL_EPSILON * big);
 }
 
+/* The start of the omnibus tests: res all NaN with the notes of the groups in s. */
+static int omnibus_init(group_stats *s, zf_test_result *res, const double *const *groups, const size_t *n,
+                        size_t k)
+{
+    int rc;
+    zf_test_result_nan(res);
+    if ((rc = group_stats_init(s, groups, n, k)) != ZF_OK)
+        return rc;
+    memcpy(res->note, s->note, sizeof res->note);
+    return ZF_OK;
+}
+
 /* Shared checks of the omnibus tests; 1 when the test can go on. */
 static int omnibus_ok(const group_stats *s, zf_test_result *r)
 {
@@ -98,10 +110,8 @@ int zf_test_anova(const double *const *groups, const size_t *n, size_t k, zf_tes
 
     if (!r)
         return zf_error(ZF_EINVAL, "ANOVA: NULL result");
-    zf_test_result_nan(&res);
-    if ((rc = group_stats_init(&s, groups, n, k)) != ZF_OK)
+    if ((rc = omnibus_init(&s, &res, groups, n, k)) != ZF_OK)
         return rc;
-    memcpy(res.note, s.note, sizeof res.note);
     if (!omnibus_ok(&s, &res))
         goto done;
     if (no_spread(&s)) {
@@ -133,10 +143,8 @@ int zf_test_welch_anova(const double *const *groups, const size_t *n, size_t k, 
 
     if (!r)
         return zf_error(ZF_EINVAL, "Welch ANOVA: NULL result");
-    zf_test_result_nan(&res);
-    if ((rc = group_stats_init(&s, groups, n, k)) != ZF_OK)
+    if ((rc = omnibus_init(&s, &res, groups, n, k)) != ZF_OK)
         return rc;
-    memcpy(res.note, s.note, sizeof res.note);
     if (!omnibus_ok(&s, &res))
         goto done;
     /* Welch (1951): weights w_i = n_i / s_i^2 need two values and some spread in every group. */
@@ -225,11 +233,9 @@ int zf_test_kruskal(const double *const *groups, const size_t *n, size_t k, zf_t
 
     if (!r)
         return zf_error(ZF_EINVAL, "Kruskal-Wallis: NULL result");
-    zf_test_result_nan(&res);
     memset(&rs, 0, sizeof rs);
-    if ((rc = group_stats_init(&s, groups, n, k)) != ZF_OK)
+    if ((rc = omnibus_init(&s, &res, groups, n, k)) != ZF_OK)
         return rc;
-    memcpy(res.note, s.note, sizeof res.note);
     if (s.g.infinite)
         goto done;
     if (s.kk < 2) {

@@ -29,20 +29,15 @@ int zf_test_permutation(const double *x, size_t nx, const double *y, size_t ny, 
     zf_drawer drw;
     size_t big_n, b = 0;
     double centre = 0.0, scale = 0.0, sobs = 0.0, tol, lsplits;
-    int rc;
+    int go, rc;
 
     if (!r)
         return zf_error(ZF_EINVAL, "permutation test: NULL result");
-    zf_test_result_nan(&res);
-    rc = zf_sample_pair_init(&s, x, nx, y, ny, res.note, sizeof res.note);
+    rc = zf_sample_pair_start(&s, &res, x, nx, y, ny, &go);
     if (rc != ZF_OK)
         return rc;
-    if (s.infinite)
+    if (!go)
         goto done;
-    if (s.nx < 1 || s.ny < 1) {
-        zf_note_add(res.note, sizeof res.note, "empty group");
-        goto done;
-    }
     big_n = s.nx + s.ny;
     if (big_n > UINT32_MAX) {
         rc = zf_error(ZF_EINVAL, "permutation test: %zu values are too many", big_n);
@@ -54,10 +49,7 @@ int zf_test_permutation(const double *x, size_t nx, const double *y, size_t ny, 
         rc = zf_error(ZF_ENOMEM, "permutation test: out of memory for %zu values", big_n);
         goto done;
     }
-    for (size_t i = 0; i < s.nx; i++)
-        z[i] = s.x[i];
-    for (size_t i = 0; i < s.ny; i++)
-        z[s.nx + i] = s.y[i];
+    zf_sample_pair_pool(&s, z);
     for (size_t i = 0; i < big_n; i++)
         centre += z[i];
     centre /= (double)big_n;

@@ -13,17 +13,17 @@
 #include <stdlib.h>
 #include <string.h>
 
-static int rows_reserve(zf_stat_table *t, size_t extra)
+int zf_rows_reserve(zf_stat_table *t, size_t extra)
 {
     size_t cap;
     zf_stat_row *rows;
     if (extra <= t->cap - t->n)
         return ZF_OK;
-    if (extra > SIZE_MAX / sizeof *rows / 2 - t->n)
+    if (extra > SIZE_MAX / sizeof *rows - t->n)
         return zf_error(ZF_ENOMEM, "results table: too many rows");
     cap = t->cap ? t->cap : 16;
     while (cap < t->n + extra)
-        cap *= 2;
+        cap = cap > SIZE_MAX / sizeof *rows / 2 ? t->n + extra : cap * 2;
     rows = realloc(t->rows, cap * sizeof *rows);
     if (!rows)
         return zf_error(ZF_ENOMEM, "results table: out of memory for %zu rows", cap);
@@ -32,15 +32,9 @@ static int rows_reserve(zf_stat_table *t, size_t extra)
     return ZF_OK;
 }
 
-int zf_rows_add(zf_stat_table *t, const char *metric, const char *contrast, const char *procedure,
-                size_t n1, size_t n2, const zf_test_result *r, const char *adjust_method)
+void zf_row_fill(zf_stat_row *row, const char *metric, const char *contrast, const char *procedure,
+                 size_t n1, size_t n2, const zf_test_result *r, const char *adjust_method)
 {
-    zf_stat_row *row;
-    int rc = rows_reserve(t, 1);
-    if (rc != ZF_OK)
-        return rc;
-    row = &t->rows[t->n++];
-    memset(row, 0, sizeof *row);
     snprintf(row->metric, sizeof row->metric, "%s", metric);
     snprintf(row->contrast, sizeof row->contrast, "%s", contrast);
     snprintf(row->procedure, sizeof row->procedure, "%s", procedure);
@@ -53,9 +47,37 @@ int zf_rows_add(zf_stat_table *t, const char *metric, const char *contrast, cons
     row->df = r->df;
     row->df2 = r->df2;
     row->p = r->p;
-    row->p_adjusted = (strcmp(adjust_method, "none") == 0 || strcmp(adjust_method, "single-step") == 0) ? r->p : GSL_NAN;
+    row->p_adjusted = GSL_NAN;
     snprintf(row->adjust_method, sizeof row->adjust_method, "%s", adjust_method);
     snprintf(row->note, sizeof row->note, "%s", r->note);
+}
+
+int zf_rows_add(zf_stat_table *t, const char *metric, const char *contrast, const char *procedure,
+                size_t n1, size_t n2, const zf_test_result *r, const char *adjust_method)
+{
+    zf_stat_row *row;
+    int rc = zf_rows_reserve(t, 1);
+    if (rc != ZF_OK)
+        return rc;
+    row = &t->rows[t->n++];
+    memset(row, 0, sizeof *row);
+    zf_row_fill(row, metric, contrast, procedure, n1, n2, r, adjust_method);
+    if (strcmp(adjust_method, "none") == 0 || strcmp(adjust_method, "single-step") == 0)
+        row->p_adjusted = r->p;
+    return ZF_OK;
+}
+
+/* The family idx[0..m) of t's rows (their p in p[]) adjusted with method; q is scratch of m. */
+static int adjust_family(zf_stat_table *t, const size_t *idx, const double *p, size_t m, int method, double *q)
+{
+    int rc = zf_p_adjust(p, m, method, q);
+    if (rc != ZF_OK)
+        return rc;
+    for (size_t j = 0; j < m; j++) {
+        zf_stat_row *row = &t->rows[idx[j]];
+        row->p_adjusted = q[j];
+        snprintf(row->adjust_method, sizeof row->adjust_method, "%s", zf_adjust_name(method));
+    }
     return ZF_OK;
 }
 
@@ -79,13 +101,8 @@ int zf_rows_adjust(zf_stat_table *t, size_t first, const char *procedure, int me
             idx[m] = i;
             p[m++] = t->rows[i].p;
         }
-    if ((rc = zf_p_adjust(p, m, method, q)) != ZF_OK)
+    if ((rc = adjust_family(t, idx, p, m, method, q)) != ZF_OK)
         goto done;
-    for (size_t j = 0; j < m; j++) {
-        zf_stat_row *row = &t->rows[idx[j]];
-        row->p_adjusted = q[j];
-        snprintf(row->adjust_method, sizeof row->adjust_method, "%s", zf_adjust_name(method));
-    }
 done:
     free(p);
     free(q);
@@ -100,7 +117,7 @@ int zf_rows_move(zf_stat_table *dst, zf_stat_table *src)
         zf_stat_table_free(src);
         return ZF_OK;
     }
-    if ((rc = rows_reserve(dst, src->n)) != ZF_OK)
+    if ((rc = zf_rows_reserve(dst, src->n)) != ZF_OK)
         return rc;
     memcpy(dst->rows + dst->n, src->rows, src->n * sizeof *src->rows);
     dst->n += src->n;
@@ -260,13 +277,8 @@ int zf_stat_table_adjust_study(zf_stat_table *t, int method)
                 idx[m] = j;
                 p[m++] = t->rows[j].p;
             }
-        if ((rc = zf_p_adjust(p, m, method, q)) != ZF_OK)
+        if ((rc = adjust_family(t, idx, p, m, method, q)) != ZF_OK)
             goto done;
-        for (size_t j = 0; j < m; j++) {
-            zf_stat_row *row = &t->rows[idx[j]];
-            row->p_adjusted = q[j];
-            snprintf(row->adjust_method, sizeof row->adjust_method, "%s", zf_adjust_name(method));
-        }
     }
 done:
     free(p);

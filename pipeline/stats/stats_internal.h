@@ -3,6 +3,7 @@
 #define ZFSTRESS_STATS_INTERNAL_H
 
 #include "zfstress/stats.h"
+#include "zfstress/table.h"
 
 #include <gsl/gsl_rng.h>
 
@@ -23,6 +24,15 @@ typedef struct zf_sample_pair {
 int zf_sample_pair_init(zf_sample_pair *s, const double *x, size_t nx,
                         const double *y, size_t ny, char *note, size_t note_size);
 void zf_sample_pair_free(zf_sample_pair *s);
+
+/* The start of every two-sample test: res all NaN, s the NaN-free copies of x and y
+ * (their notes in res->note). ZF_OK with *go = 1 when the test can run; *go = 0 when a
+ * value is infinite or a group is empty (noted "empty group"): res stays NaN, s is held
+ * and freed as usual. On an error nothing is held. */
+int zf_sample_pair_start(zf_sample_pair *s, zf_test_result *res, const double *x, size_t nx,
+                         const double *y, size_t ny, int *go);
+/* The pooled sample x then y into z[nx + ny]. */
+void zf_sample_pair_pool(const zf_sample_pair *s, double *z);
 
 /* Every numeric field NaN, note empty. */
 void zf_test_result_nan(zf_test_result *r);
@@ -52,6 +62,13 @@ void zf_groups_free(zf_groups *g);
 /* Mid-ranks (1-based) of v[0..n) into rank[]; *tie_sum = sum of t^3 - t over tie
  * groups of size t. order is scratch of n entries. */
 void zf_midranks(const double *v, size_t n, size_t *order, double *rank, double *tie_sum);
+
+/* The subsets of size m of the ranks {1..big} counted by rank sum: c[s] for
+ * s = 0 .. m * big (zero below m(m+1)/2), calloc'd (the caller frees); NULL when
+ * out of memory. Only additions of positive counts, so the doubles keep full
+ * relative precision beyond 2^53 (the exact Mann-Whitney and Jonckheere-Terpstra
+ * distributions). */
+double *zf_rank_sum_counts(size_t m, size_t big);
 
 /* Uniform indices for the bootstrap and the permutations. Each 32-bit output
  * of the generator (gsl_rng_taus2, L'Ecuyer 1996) gives two 16-bit halves,
@@ -126,6 +143,13 @@ double zf_hedges_j(double m);
 
 /* ---- Statistics II helpers (rows.c) ---- */
 
+/* Room in t for extra more rows (capacity doubled from 16); ZF_ENOMEM "results table: ..." otherwise. */
+int zf_rows_reserve(zf_stat_table *t, size_t extra);
+/* row's fields from r and the labels (each string truncated to its field), p_adjusted NaN;
+ * fields without a source are left as they were. */
+void zf_row_fill(zf_stat_row *row, const char *metric, const char *contrast, const char *procedure,
+                 size_t n1, size_t n2, const zf_test_result *r, const char *adjust_method);
+
 /* Append one row to t: p_adjusted = p when adjust_method is "none" or
  * "single-step" (a family of one, or adjusted by its own distribution), NaN
  * otherwise (filled by zf_rows_adjust). */
@@ -163,5 +187,14 @@ void zf_number_label(char *buf, size_t size, double v);
  * row (contrast = term) for groups already split; appended to t. */
 int zf_checks_rows(zf_stat_table *t, const char *metric, const char *const *labels,
                    const double *const *groups, const size_t *n, size_t k, const char *term);
+
+/* ---- the columns of a tidy CSV (columns.c; tidy.c and design.c) ---- */
+
+/* ZF_EPARSE "'path':1: no column 'name'<what>; columns: 'a', 'b', ..." (the list truncated with "..."). */
+int zf_no_column(const zf_table *t, const char *name, const char *what);
+/* The values of column col as numbers into v[nrow] (missing cells NaN); ZF_EPARSE at the first cell that is not a number. */
+int zf_column_values(const zf_table *t, size_t col, double *v);
+/* 1 when the first non-missing cell of column col is a number (the automatic choice of metric columns). */
+int zf_looks_numeric(const zf_table *t, size_t col);
 
 #endif

@@ -1,6 +1,7 @@
 /* tidy.c: group comparisons of every metric column of a tidy CSV (one row per animal), for 'zfstress stats --table'. */
 #include "zfstress/stats.h"
 
+#include "stats/stats_internal.h"
 #include "zfstress/core.h"
 #include "zfstress/table.h"
 
@@ -9,53 +10,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
-
-/* "'a', 'b', 'c'" of the column names into buf (truncated with "..."). */
-static void column_list(const zf_table *t, char *buf, size_t size)
-{
-    size_t len = 0;
-    buf[0] = '\0';
-    for (size_t i = 0; i < t->ncol && len + 1 < size; i++) {
-        int w = snprintf(buf + len, size - len, "%s'%s'", i ? ", " : "", t->names[i]);
-        if (w < 0)
-            break;
-        len += (size_t)w;
-    }
-    if (len + 1 >= size && size > 4)
-        memcpy(buf + size - 4, "...", 4);
-}
-
-static int no_column(const zf_table *t, const char *name, const char *what)
-{
-    char list[512];
-    column_list(t, list, sizeof list);
-    return zf_error(ZF_EPARSE, "'%s':1: no column '%s'%s; columns: %s", t->path, name, what, list);
-}
-
-/* The values of column col as numbers (missing cells NaN). */
-static int column_values(const zf_table *t, size_t col, double *v)
-{
-    for (size_t r = 0; r < t->nrow; r++) {
-        const char *cell = zf_table_cell(t, r, col);
-        if (zf_parse_number(cell, &v[r]) == ZF_NUM_BAD)
-            return zf_error(ZF_EPARSE, "'%s':%zu: column %zu '%s': expected a number, got \"%s\"", t->path,
-                            t->line[r], col + 1, t->names[col], ZF_EXCERPT(cell));
-    }
-    return ZF_OK;
-}
-
-/* Automatic choice: a column whose first non-missing cell is a number. */
-static int looks_numeric(const zf_table *t, size_t col)
-{
-    for (size_t r = 0; r < t->nrow; r++) {
-        double v;
-        int k = zf_parse_number(zf_table_cell(t, r, col), &v);
-        if (k == ZF_NUM_MISSING)
-            continue;
-        return k == ZF_NUM_OK;
-    }
-    return 0;
-}
 
 int zf_stats_compare_csv(zf_stat_table *t, const char *path, const char *factor,
                          const char *const *metrics, size_t nmetrics, const zf_compare_opts *opts)
@@ -73,7 +27,7 @@ int zf_stats_compare_csv(zf_stat_table *t, const char *path, const char *factor,
     if ((rc = zf_table_read(path, &tab)) != ZF_OK)
         return rc;
     if ((fcol = zf_table_col(tab, factor)) < 0) {
-        rc = no_column(tab, factor, " (the factor)");
+        rc = zf_no_column(tab, factor, " (the factor)");
         goto done;
     }
     group = malloc((tab->nrow + 1) * sizeof *group);
@@ -95,7 +49,7 @@ int zf_stats_compare_csv(zf_stat_table *t, const char *path, const char *factor,
         for (size_t i = 0; i < nmetrics; i++) {
             int c = zf_table_col(tab, metrics[i]);
             if (c < 0) {
-                rc = no_column(tab, metrics[i], "");
+                rc = zf_no_column(tab, metrics[i], "");
                 goto done;
             }
             if (c == fcol) {
@@ -108,7 +62,7 @@ int zf_stats_compare_csv(zf_stat_table *t, const char *path, const char *factor,
         for (size_t c = 0; c < tab->ncol; c++) {
             if ((int)c == fcol || strcasecmp(tab->names[c], "subject") == 0 || strcasecmp(tab->names[c], "id") == 0)
                 continue;
-            if (looks_numeric(tab, c))
+            if (zf_looks_numeric(tab, c))
                 cols[ncols++] = c;
             else
                 zf_log(ZF_LOG_INFO, "stats: '%s': column '%s' is not numeric; skipped", path, tab->names[c]);
@@ -120,10 +74,10 @@ int zf_stats_compare_csv(zf_stat_table *t, const char *path, const char *factor,
     }
     /* Check every cell of every chosen column before any computation. */
     for (size_t i = 0; i < ncols; i++)
-        if ((rc = column_values(tab, cols[i], v)) != ZF_OK)
+        if ((rc = zf_column_values(tab, cols[i], v)) != ZF_OK)
             goto done;
     for (size_t i = 0; i < ncols; i++) {
-        if ((rc = column_values(tab, cols[i], v)) != ZF_OK ||
+        if ((rc = zf_column_values(tab, cols[i], v)) != ZF_OK ||
             (rc = zf_stats_compare(&out, tab->names[cols[i]], group, v, tab->nrow, opts)) != ZF_OK) {
             char why[1024];
             snprintf(why, sizeof why, "%s", zf_errmsg());

@@ -20,20 +20,15 @@ static int t_test(const double *x, size_t nx, const double *y, size_t ny, int po
     zf_test_result res;
     double mx, my, vx, vy, diff, se, df, t, q;
     double n1, n2;
-    int rc;
+    int go, rc;
 
     if (!r)
         return zf_error(ZF_EINVAL, "t test: NULL result");
-    zf_test_result_nan(&res);
-    rc = zf_sample_pair_init(&s, x, nx, y, ny, res.note, sizeof res.note);
+    rc = zf_sample_pair_start(&s, &res, x, nx, y, ny, &go);
     if (rc != ZF_OK)
         return rc;
-    if (s.infinite)
+    if (!go)
         goto done;
-    if (s.nx < 1 || s.ny < 1) {
-        zf_note_add(res.note, sizeof res.note, "empty group");
-        goto done;
-    }
     n1 = (double)s.nx;
     n2 = (double)s.ny;
     mx = gsl_stats_mean(s.x, 1, s.nx);
