@@ -84,15 +84,8 @@ int zf_read_anymaze(const char *path, const zf_read_opts *o, zf_track_sink sink,
     zf_track_init(&tr);
     zf_track_info_init(&info);
 
-    if ((rc = zf_csv_open(path, 0, &c)) != ZF_OK)
+    if ((rc = zf_tx_open_header(path, "a header row", &c, &names, &ncol)) != ZF_OK)
         goto done;
-    if ((r = zf_csv_next(c, &nf)) <= 0) {
-        rc = r < 0 ? r : zf_error(ZF_EPARSE, "'%s': empty file: expected a header row", path);
-        goto done;
-    }
-    if ((rc = zf_tx_row_copy(c, nf, &names)) != ZF_OK)
-        goto done;
-    ncol = nf;
     for (size_t i = 0; i < ncol; i++)
         blen += strlen(names[i]) + 1;
     if (!(bbuf = malloc(blen + 1)) || !(bases = calloc(ncol ? ncol : 1, sizeof *bases))) {
@@ -115,9 +108,9 @@ int zf_read_anymaze(const char *path, const zf_read_opts *o, zf_track_sink sink,
         units = zf_tx_units_in(names[cy]);
     while ((r = zf_csv_next(c, &nf)) == 1) {
         size_t line = zf_csv_line(c);
-        const char *ft = (size_t)ct < nf ? zf_csv_field(c, (size_t)ct) : "";
-        const char *fx = (size_t)cx < nf ? zf_csv_field(c, (size_t)cx) : "";
-        const char *fy = (size_t)cy < nf ? zf_csv_field(c, (size_t)cy) : "";
+        const char *ft = zf_tx_cell(c, nf, ct);
+        const char *fx = zf_tx_cell(c, nf, cx);
+        const char *fy = zf_tx_cell(c, nf, cy);
         double t, x, y;
         int kt = zf_tx_parse_time(ft, o, &t);
         if (kt == ZF_NUM_BAD) {
@@ -129,16 +122,8 @@ int zf_read_anymaze(const char *path, const zf_read_opts *o, zf_track_sink sink,
             goto done;
         }
         clock |= strchr(ft, ':') != NULL;
-        if (zf_tx_parse_num(fx, o, &x) == ZF_NUM_BAD) {
-            rc = zf_tx_bad_number(path, line, names[cx], fx, o);
+        if ((rc = zf_tx_parse_xy(path, line, names[cx], fx, names[cy], fy, o, &x, &y)) != ZF_OK)
             goto done;
-        }
-        if (zf_tx_parse_num(fy, o, &y) == ZF_NUM_BAD) {
-            rc = zf_tx_bad_number(path, line, names[cy], fy, o);
-            goto done;
-        }
-        if (isnan(x) || isnan(y))
-            x = y = NAN;
         if ((rc = zf_track_push(&tr, t, x, y)) != ZF_OK)
             goto done;
     }
@@ -150,10 +135,8 @@ int zf_read_anymaze(const char *path, const zf_read_opts *o, zf_track_sink sink,
         rc = zf_error(ZF_EDATA, "'%s': no samples after the header row", path);
         goto done;
     }
-    if ((rc = zf_tx_fps_from_times(tr.t, tr.n, &info.fps)) != ZF_OK)
+    if ((rc = zf_tx_track_fps(tr.t, tr.n, 1, o->fps, &info.fps)) != ZF_OK)
         goto done;
-    if (isnan(info.fps))
-        info.fps = o->fps;
     if ((rc = zf_track_calibrate(path, &tr, o, units, units == ZF_UNITS_PX, &info)) != ZF_OK)
         goto done;
     zf_tx_note(&info, "ANY-maze export%s", clock ? ", clock times (h:mm:ss) read as seconds" : "");

@@ -5,6 +5,7 @@
 #include "zfstress/track.h"
 
 #include "ingest/readers.h"
+#include "ingest/textfmt.h"
 
 #include <math.h>
 #include <stdio.h>
@@ -27,52 +28,6 @@ typedef struct dlc_ind {
     zf_track tr;
 } dlc_ind;
 
-/* The centroid of the keypoints that are present and confident; a missing
- * likelihood (labelled data) counts as 1. With one keypoint this is that
- * keypoint or NaN. */
-static void keypoint_ref(const double *px, const double *py, const double *pl, size_t nk, double min_lik,
-                         double *x, double *y)
-{
-    double sx = 0.0, sy = 0.0;
-    size_t m = 0;
-    for (size_t k = 0; k < nk; k++) {
-        if (!isfinite(px[k]) || !isfinite(py[k]))
-            continue;
-        double l = isnan(pl[k]) ? 1.0 : pl[k];
-        if (l < min_lik)
-            continue;
-        sx += px[k];
-        sy += py[k];
-        m++;
-    }
-    *x = m ? sx / (double)m : NAN;
-    *y = m ? sy / (double)m : NAN;
-}
-
-static void free_row(char **v, size_t n)
-{
-    if (!v)
-        return;
-    for (size_t i = 0; i < n; i++)
-        free(v[i]);
-    free(v);
-}
-
-/* Copy the current row's fields (the tokenizer reuses its buffer). */
-static int copy_row(const zf_csv *c, size_t n, char ***out)
-{
-    char **v = calloc(n ? n : 1, sizeof *v);
-    if (!v)
-        return zf_error(ZF_ENOMEM, "out of memory");
-    for (size_t i = 0; i < n; i++)
-        if (!(v[i] = zf_strdup(zf_csv_field(c, i)))) {
-            free_row(v, n);
-            return ZF_ENOMEM;
-        }
-    *out = v;
-    return ZF_OK;
-}
-
 /* Read one header row whose first cell must be label. */
 static int header_row(zf_csv *c, const char *label, size_t ncol, char ***out)
 {
@@ -88,22 +43,7 @@ static int header_row(zf_csv *c, const char *label, size_t ncol, char ***out)
     if (n != ncol)
         return zf_error(ZF_EPARSE, "'%s':%zu: header row '%s' has %zu fields, the 'scorer' row %zu", zf_csv_path(c),
                         zf_csv_line(c), label, n, ncol);
-    return copy_row(c, n, out);
-}
-
-/* "a, b, c" into buf, truncated with "..." when long. */
-static void join_names(char *buf, size_t size, const char *const *v, size_t n)
-{
-    size_t k = 0;
-    buf[0] = '\0';
-    for (size_t i = 0; i < n && k < size; i++) {
-        int w = snprintf(buf + k, size - k, "%s%s", i ? ", " : "", v[i]);
-        if (w < 0)
-            break;
-        k += (size_t)w;
-    }
-    if (k >= size && size > 4)
-        memcpy(buf + size - 4, "...", 4);
+    return zf_tx_row_copy(c, n, out);
 }
 
 static int cell(const zf_csv *c, long col, const char *what, const char *coord, const zf_read_opts *o, double *out)
@@ -155,12 +95,8 @@ int zf_read_dlc(const char *path, const zf_read_opts *o, zf_track_sink sink, voi
         rc = zf_error(ZF_EINVAL, "'%s': DeepLabCut CSV files carry no frame rate: expected fps in the study or the sample sheet", path);
         goto done;
     }
-    if ((rc = zf_csv_open(path, ',', &c)) != ZF_OK)
+    if ((rc = zf_tx_open_csv(path, ',', "a DeepLabCut CSV", &c, &ncol)) != ZF_OK)
         goto done;
-    if ((r = zf_csv_next(c, &ncol)) <= 0) {
-        rc = r < 0 ? r : zf_error(ZF_EPARSE, "'%s': empty file: expected a DeepLabCut CSV", path);
-        goto done;
-    }
     if (strcmp(zf_csv_field(c, 0), "scorer") != 0) {
         rc = zf_error(ZF_EPARSE, "'%s':%zu: expected the DeepLabCut header row 'scorer', got \"%s\"", path,
                       zf_csv_line(c), ZF_EXCERPT(zf_csv_field(c, 0)));
@@ -184,7 +120,7 @@ int zf_read_dlc(const char *path, const zf_read_opts *o, zf_track_sink sink, voi
                           zf_csv_line(c), lab, n2, ncol);
             goto done;
         }
-        if ((rc = copy_row(c, n2, strcmp(lab, "individuals") == 0 ? &inds : &bps)) != ZF_OK)
+        if ((rc = zf_tx_row_copy(c, n2, strcmp(lab, "individuals") == 0 ? &inds : &bps)) != ZF_OK)
             goto done;
     }
     if (inds && (rc = header_row(c, "bodyparts", ncol, &bps)) != ZF_OK)
@@ -262,7 +198,7 @@ int zf_read_dlc(const char *path, const zf_read_opts *o, zf_track_sink sink, voi
             known |= strcmp(names[q], o->bodypart) == 0;
         if (!known) {
             char list[512];
-            join_names(list, sizeof list, names, nnames);
+            zf_tx_join_names(list, sizeof list, names, nnames);
             rc = zf_error(ZF_EINVAL, "'%s': no body part '%s': the file has %s", path, o->bodypart, list);
             goto done;
         }
@@ -299,7 +235,7 @@ int zf_read_dlc(const char *path, const zf_read_opts *o, zf_track_sink sink, voi
         }
         for (size_t i = 0; i < nind; i++)
             who[i] = ind[i].name;
-        join_names(list, sizeof list, who, nind);
+        zf_tx_join_names(list, sizeof list, who, nind);
         free(who);
         rc = zf_error(ZF_EDATA, "'%s': no individual '%s': %s%s", path, o->individual ? o->individual : "",
                       inds ? "the file has " : "the file is single-animal", inds ? list : "");
@@ -346,7 +282,7 @@ int zf_read_dlc(const char *path, const zf_read_opts *o, zf_track_sink sink, voi
                     goto done;
             }
             double x, y;
-            keypoint_ref(px, py, pl, nk, o->min_likelihood, &x, &y);
+            zf_tx_keypoint_ref(px, py, pl, nk, o->min_likelihood, &x, &y);
             if ((rc = zf_track_push(&d->tr, fv / o->fps, x, y)) != ZF_OK)
                 goto done;
         }
@@ -383,9 +319,9 @@ done:
         }
     free(ind);
     free(names);
-    free_row(inds, ncol);
-    free_row(bps, ncol);
-    free_row(coords, ncol);
+    zf_tx_strv_free(inds, ncol);
+    zf_tx_strv_free(bps, ncol);
+    zf_tx_strv_free(coords, ncol);
     free(px);
     free(py);
     free(pl);

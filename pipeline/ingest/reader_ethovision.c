@@ -173,9 +173,9 @@ int zf_read_ethovision(const char *path, const zf_read_opts *o, zf_track_sink si
             have_names = 1;
             continue;
         }
-        const char *ft = ct >= 0 && (size_t)ct < nf ? zf_csv_field(c, (size_t)ct) : "";
-        const char *fx = (size_t)cx < nf ? zf_csv_field(c, (size_t)cx) : "";
-        const char *fy = (size_t)cy < nf ? zf_csv_field(c, (size_t)cy) : "";
+        const char *ft = zf_tx_cell(c, nf, ct);
+        const char *fx = zf_tx_cell(c, nf, cx);
+        const char *fy = zf_tx_cell(c, nf, cy);
         double t, x, y;
         if (!units_checked) {
             units_checked = 1;
@@ -197,16 +197,8 @@ int zf_read_ethovision(const char *path, const zf_read_opts *o, zf_track_sink si
         }
         if (ct < 0)
             t = (double)tr.n / o->fps;
-        if (zf_tx_parse_num(fx, o, &x) == ZF_NUM_BAD) {
-            rc = zf_tx_bad_number(path, line, names[cx], fx, o);
+        if ((rc = zf_tx_parse_xy(path, line, names[cx], fx, names[cy], fy, o, &x, &y)) != ZF_OK)
             goto done;
-        }
-        if (zf_tx_parse_num(fy, o, &y) == ZF_NUM_BAD) {
-            rc = zf_tx_bad_number(path, line, names[cy], fy, o);
-            goto done;
-        }
-        if (isnan(x) || isnan(y))
-            x = y = NAN;
         if ((rc = zf_track_push(&tr, t, x, y)) != ZF_OK)
             goto done;
     }
@@ -230,13 +222,8 @@ int zf_read_ethovision(const char *path, const zf_read_opts *o, zf_track_sink si
         rc = zf_error(ZF_EDATA, "'%s': no samples after the column names", path);
         goto done;
     }
-    if (ct >= 0) {
-        if ((rc = zf_tx_fps_from_times(tr.t, tr.n, &info.fps)) != ZF_OK)
-            goto done;
-        if (isnan(info.fps))
-            info.fps = o->fps;
-    } else
-        info.fps = o->fps;
+    if ((rc = zf_tx_track_fps(tr.t, tr.n, ct >= 0, o->fps, &info.fps)) != ZF_OK)
+        goto done;
     if ((rc = zf_track_calibrate(path, &tr, o, units, 0, &info)) != ZF_OK)
         goto done;
     snprintf(info.individual, sizeof info.individual, "%s", subject);

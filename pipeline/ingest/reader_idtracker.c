@@ -96,15 +96,8 @@ int zf_read_idtracker(const char *path, const zf_read_opts *o, zf_track_sink sin
     size_t ncol = 0, nf = 0, nind = 0, pick = 0, frames = 0;
     double fps = NAN;
 
-    if ((rc = zf_csv_open(path, 0, &c)) != ZF_OK)
+    if ((rc = zf_tx_open_header(path, "a header 'x1,y1,x2,y2,...'", &c, &names, &ncol)) != ZF_OK)
         goto done;
-    if ((r = zf_csv_next(c, &nf)) <= 0) {
-        rc = r < 0 ? r : zf_error(ZF_EPARSE, "'%s': empty file: expected a header 'x1,y1,x2,y2,...'", path);
-        goto done;
-    }
-    if ((rc = zf_tx_row_copy(c, nf, &names)) != ZF_OK)
-        goto done;
-    ncol = nf;
     {
         const char **view = malloc(ncol * sizeof *view);
         if (!view) {
@@ -161,16 +154,8 @@ int zf_read_idtracker(const char *path, const zf_read_opts *o, zf_track_sink sin
             const char *fx = cx < nf ? zf_csv_field(c, cx) : "";
             const char *fy = cy < nf ? zf_csv_field(c, cy) : "";
             double x, y;
-            if (zf_tx_parse_num(fx, o, &x) == ZF_NUM_BAD) {
-                rc = zf_tx_bad_number(path, line, names[cx], fx, o);
+            if ((rc = zf_tx_parse_xy(path, line, names[cx], fx, names[cy], fy, o, &x, &y)) != ZF_OK)
                 goto done;
-            }
-            if (zf_tx_parse_num(fy, o, &y) == ZF_NUM_BAD) {
-                rc = zf_tx_bad_number(path, line, names[cy], fy, o);
-                goto done;
-            }
-            if (isnan(x) || isnan(y))
-                x = y = NAN;
             if ((rc = zf_track_push(&tracks[i], t, x, y)) != ZF_OK)
                 goto done;
         }
@@ -184,14 +169,11 @@ int zf_read_idtracker(const char *path, const zf_read_opts *o, zf_track_sink sin
         rc = zf_error(ZF_EDATA, "'%s': no frames after the header", path);
         goto done;
     }
-    if (has_time) {
-        zf_track *any = &tracks[pick ? pick - 1 : 0];
-        if ((rc = zf_tx_fps_from_times(any->t, any->n, &fps)) != ZF_OK)
+    {
+        const zf_track *any = &tracks[pick ? pick - 1 : 0];
+        if ((rc = zf_tx_track_fps(any->t, any->n, has_time, o->fps, &fps)) != ZF_OK)
             goto done;
-        if (isnan(fps))
-            fps = o->fps;
-    } else
-        fps = o->fps;
+    }
     for (size_t i = 0; i < nind; i++) {
         zf_track_info info;
         if (pick && i + 1 != pick)

@@ -4,7 +4,9 @@
 #include "zfstress/table.h"
 #include "zfstress/track.h"
 
+#include "ingest/h5read.h"
 #include "ingest/readers.h"
+#include "ingest/textfmt.h"
 
 #include <hdf5.h>
 
@@ -14,76 +16,21 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* Turn a failed HDF5 call into our status with context. */
-#define ZF_H5(expr, ...) do { if ((expr) < 0) { rc = zf_error(ZF_EHDF5, __VA_ARGS__); goto done; } } while (0)
-
-static const unsigned char hdf5_sig[8] = {0x89, 'H', 'D', 'F', '\r', '\n', 0x1a, '\n'};
-
 /* Logical axes of the SLEAP arrays; the on-disk order varies with the writer. */
 enum { AX_TRACK, AX_XY, AX_NODE, AX_FRAME, AX_N };
 static const char *const axis_names[AX_N] = {"track", "xy", "node", "frame"};
 
-/* ---- keypoints -> one reference point ---------------------------------- */
-
-/* The centroid of the keypoints that are present and confident (a NaN score
- * means a user-labelled point, which SLEAP leaves unscored: confident). With
- * one keypoint (a named body part) this is that keypoint or NaN. */
-static void keypoint_ref(const double *px, const double *py, const double *ps, size_t nk, double min_lik,
-                         double *x, double *y)
-{
-    double sx = 0.0, sy = 0.0;
-    size_t m = 0;
-    for (size_t k = 0; k < nk; k++) {
-        if (!isfinite(px[k]) || !isfinite(py[k]))
-            continue;
-        double s = ps ? ps[k] : 1.0;
-        if (isnan(s))
-            s = 1.0;
-        if (s < min_lik)
-            continue;
-        sx += px[k];
-        sy += py[k];
-        m++;
-    }
-    *x = m ? sx / (double)m : NAN;
-    *y = m ? sy / (double)m : NAN;
-}
-
-static void free_strings(char **v, size_t n)
-{
-    if (!v)
-        return;
-    for (size_t i = 0; i < n; i++)
-        free(v[i]);
-    free(v);
-}
-
-/* "a, b, c" of names into buf (truncated with "..." when long). */
-static void join_names(char *buf, size_t size, char *const *v, size_t n)
-{
-    size_t k = 0;
-    buf[0] = '\0';
-    for (size_t i = 0; i < n && k < size; i++) {
-        int w = snprintf(buf + k, size - k, "%s%s", i ? ", " : "", v[i]);
-        if (w < 0)
-            break;
-        k += (size_t)w;
-    }
-    if (k >= size && size > 4)
-        memcpy(buf + size - 4, "...", 4);
-}
-
 static int unknown_bodypart(const char *path, const char *part, char *const *nodes, size_t n)
 {
     char list[512];
-    join_names(list, sizeof list, nodes, n);
+    zf_tx_join_names(list, sizeof list, (const char *const *)nodes, n);
     return zf_error(ZF_EINVAL, "'%s': no body part '%s': the file has %s", path, part, list);
 }
 
 static int unknown_individual(const char *path, const char *who, char *const *names, size_t n)
 {
     char list[512];
-    join_names(list, sizeof list, names, n);
+    zf_tx_join_names(list, sizeof list, (const char *const *)names, n);
     return zf_error(ZF_EDATA, "'%s': no track '%s': the file has %s", path, who, n ? list : "no named tracks");
 }
 
@@ -201,32 +148,10 @@ done:
     }
     free(raw);
     free(fixed);
-    free_strings(v, cnt);
+    zf_tx_strv_free(v, cnt);
     if (mem >= 0) H5Tclose(mem);
     if (space >= 0) H5Sclose(space);
     if (type >= 0) H5Tclose(type);
-    return rc;
-}
-
-/* A dataset whose shape claims far more data than the file stores (a damaged header, or
- * chunks never written) would make the reader allocate for data that is not there: deflate
- * compresses at most about 1032:1, so more than 2048 declared bytes per stored byte (beyond
- * 1 MiB) is refused. */
-static int plausible_size(const char *path, const char *name, hid_t ds)
-{
-    int rc = ZF_OK;
-    hid_t sp = H5I_INVALID_HID, ty = H5I_INVALID_HID;
-    hssize_t np;
-    ZF_H5(sp = H5Dget_space(ds), "'%s': dataset /%s: cannot read the shape", path, name);
-    ZF_H5(np = H5Sget_simple_extent_npoints(sp), "'%s': dataset /%s: cannot read the shape", path, name);
-    ZF_H5(ty = H5Dget_type(ds), "'%s': dataset /%s: cannot read the type", path, name);
-    double declared = (double)np * (double)H5Tget_size(ty), stored = (double)H5Dget_storage_size(ds);
-    if (declared > 1048576.0 && declared > 2048.0 * stored)
-        rc = zf_error(ZF_EPARSE, "'%s': dataset /%s: its shape declares %.0f bytes but the file stores %.0f: "
-                      "expected the data in the file (a damaged or unfinished file?)", path, name, declared, stored);
-done:
-    if (ty >= 0) H5Tclose(ty);
-    if (sp >= 0) H5Sclose(sp);
     return rc;
 }
 
@@ -242,7 +167,7 @@ static int open_dataset(const char *path, hid_t file, const char *name, int opti
         goto done;
     }
     ZF_H5(*ds = H5Dopen2(file, name, H5P_DEFAULT), "'%s': dataset /%s: cannot open", path, name);
-    rc = plausible_size(path, name, *ds); /* the caller closes *ds */
+    rc = zf_h5_plausible_size(path, name, *ds); /* the caller closes *ds */
 done:
     return rc;
 }
@@ -353,7 +278,7 @@ bad: {
                       path, name, n && is_string ? v[0] : "", list);
     }
 done:
-    free_strings(v, n);
+    zf_tx_strv_free(v, n);
     if (attr >= 0) H5Aclose(attr);
     return rc;
 }
@@ -477,8 +402,8 @@ static void sleap_h5_close(sleap_h5 *h)
     if (h->dscores >= 0) H5Dclose(h->dscores);
     if (h->dtracks >= 0) H5Dclose(h->dtracks);
     if (h->file >= 0) H5Fclose(h->file);
-    free_strings(h->nodes, h->nnode_names);
-    free_strings(h->names, h->nnames);
+    zf_tx_strv_free(h->nodes, h->nnode_names);
+    zf_tx_strv_free(h->names, h->nnames);
     free(h->occ);
 }
 
@@ -620,7 +545,7 @@ static int sleap_h5_open(const char *path, sleap_h5 *h)
     if (h->docc >= 0 && (rc = read_occupancy(path, h)) != ZF_OK)
         goto done;
 done:
-    free_strings(v, n);
+    zf_tx_strv_free(v, n);
     if (dn >= 0) H5Dclose(dn);
     return rc;
 }
@@ -708,7 +633,7 @@ static int read_sleap_h5(const char *path, const zf_read_opts *o, zf_track_sink 
                     py[k] = xy[base + st[h.tpos[AX_XY]]];
                     ps[k] = sc ? sc[f * sst[h.spos[2]] + k * sst[h.spos[1]]] : 1.0;
                 }
-                keypoint_ref(px, py, ps, nk, o->min_likelihood, &x, &y);
+                zf_tx_keypoint_ref(px, py, ps, nk, o->min_likelihood, &x, &y);
             }
             if ((rc = zf_track_push(&tr, (double)f / o->fps, x, y)) != ZF_OK)
                 goto done;
@@ -813,12 +738,8 @@ static int read_sleap_csv(const char *path, const zf_read_opts *o, zf_track_sink
     zf_track tr;
 
     zf_track_init(&tr);
-    if ((rc = zf_csv_open(path, ',', &c)) != ZF_OK)
+    if ((rc = zf_tx_open_csv(path, ',', "a SLEAP analysis CSV", &c, &ncol)) != ZF_OK)
         goto done;
-    if ((r = zf_csv_next(c, &ncol)) <= 0) {
-        rc = r < 0 ? r : zf_error(ZF_EPARSE, "'%s': empty file: expected a SLEAP analysis CSV", path);
-        goto done;
-    }
     if (ncol < 2 || strcmp(zf_csv_field(c, 0), "track") != 0 || strcmp(zf_csv_field(c, 1), "frame_idx") != 0) {
         rc = zf_error(ZF_EPARSE, "'%s':1: expected the SLEAP header \"track,frame_idx,...\"", path);
         goto done;
@@ -913,7 +834,7 @@ static int read_sleap_csv(const char *path, const zf_read_opts *o, zf_track_sink
                 goto done;
         }
         double x, y;
-        keypoint_ref(px, py, ps, nk, o->min_likelihood, &x, &y);
+        zf_tx_keypoint_ref(px, py, ps, nk, o->min_likelihood, &x, &y);
         if ((rc = csv_track_push(&tracks[t], frame, x, y)) != ZF_OK)
             goto done;
         if (frame > maxframe) {
@@ -1022,7 +943,7 @@ int zf_sniff_sleap(const char *path, const unsigned char *head, size_t n)
 {
     static const char *const need[] = {"tracks", "node_names"};
     static const char csv_head[] = "track,frame_idx,";
-    if (n >= sizeof hdf5_sig && memcmp(head, hdf5_sig, sizeof hdf5_sig) == 0)
+    if (zf_h5_signature(head, n))
         return h5_has_all(path, need, 2) ? 95 : 0;
     if (n >= 3 && head[0] == 0xEF && head[1] == 0xBB && head[2] == 0xBF) {
         head += 3;
@@ -1035,7 +956,7 @@ int zf_sniff_sleap(const char *path, const unsigned char *head, size_t n)
 
 int zf_read_sleap(const char *path, const zf_read_opts *o, zf_track_sink sink, void *ctx)
 {
-    unsigned char sig[sizeof hdf5_sig];
+    unsigned char sig[8];
     size_t got = 0;
     int rc;
     FILE *fp = NULL;
@@ -1047,7 +968,7 @@ int zf_read_sleap(const char *path, const zf_read_opts *o, zf_track_sink sink, v
     }
     got = fread(sig, 1, sizeof sig, fp);
     fclose(fp);
-    if (got == sizeof sig && memcmp(sig, hdf5_sig, sizeof sig) == 0)
+    if (zf_h5_signature(sig, got))
         rc = read_sleap_h5(path, o, sink, ctx);
     else
         rc = read_sleap_csv(path, o, sink, ctx);

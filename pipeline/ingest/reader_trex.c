@@ -119,15 +119,8 @@ int zf_read_trex(const char *path, const zf_read_opts *o, zf_track_sink sink, vo
     zf_track_init(&tr);
     zf_track_info_init(&info);
 
-    if ((rc = zf_csv_open(path, 0, &c)) != ZF_OK)
+    if ((rc = zf_tx_open_header(path, "a header row starting with 'frame'", &c, &names, &ncol)) != ZF_OK)
         goto done;
-    if ((r = zf_csv_next(c, &nf)) <= 0) {
-        rc = r < 0 ? r : zf_error(ZF_EPARSE, "'%s': empty file: expected a header row starting with 'frame'", path);
-        goto done;
-    }
-    if ((rc = zf_tx_row_copy(c, nf, &names)) != ZF_OK)
-        goto done;
-    ncol = nf;
     {
         const char *const *cn = (const char *const *)names;
         static const char *const t_names[] = {"time", NULL}, *const f_names[] = {"frame", NULL},
@@ -156,7 +149,7 @@ int zf_read_trex(const char *path, const zf_read_opts *o, zf_track_sink sink, vo
         double t, x, y, v;
         rows++;
         if (ct >= 0) {
-            const char *ft = (size_t)ct < nf ? zf_csv_field(c, (size_t)ct) : "";
+            const char *ft = zf_tx_cell(c, nf, ct);
             int k = zf_tx_parse_num(ft, o, &t);
             if (k == ZF_NUM_BAD) {
                 rc = zf_tx_bad_number(path, line, names[ct], ft, o);
@@ -175,16 +168,10 @@ int zf_read_trex(const char *path, const zf_read_opts *o, zf_track_sink sink, vo
             }
             t = (double)frame / o->fps;
         }
-        const char *fx = (size_t)cx < nf ? zf_csv_field(c, (size_t)cx) : "";
-        const char *fy = (size_t)cy < nf ? zf_csv_field(c, (size_t)cy) : "";
-        if (zf_tx_parse_num(fx, o, &x) == ZF_NUM_BAD) {
-            rc = zf_tx_bad_number(path, line, names[cx], fx, o);
+        const char *fx = zf_tx_cell(c, nf, cx);
+        const char *fy = zf_tx_cell(c, nf, cy);
+        if ((rc = zf_tx_parse_xy(path, line, names[cx], fx, names[cy], fy, o, &x, &y)) != ZF_OK)
             goto done;
-        }
-        if (zf_tx_parse_num(fy, o, &y) == ZF_NUM_BAD) {
-            rc = zf_tx_bad_number(path, line, names[cy], fy, o);
-            goto done;
-        }
         if (cm >= 0 && (size_t)cm < nf && zf_parse_number(zf_csv_field(c, (size_t)cm), &v) == ZF_NUM_OK && v != 0)
             x = y = NAN;
         if (isnan(x) || isnan(y)) {
@@ -202,13 +189,8 @@ int zf_read_trex(const char *path, const zf_read_opts *o, zf_track_sink sink, vo
         rc = zf_error(ZF_EDATA, "'%s': no samples after the header", path);
         goto done;
     }
-    if (ct >= 0) {
-        if ((rc = zf_tx_fps_from_times(tr.t, tr.n, &info.fps)) != ZF_OK)
-            goto done;
-        if (isnan(info.fps))
-            info.fps = o->fps;
-    } else
-        info.fps = o->fps;
+    if ((rc = zf_tx_track_fps(tr.t, tr.n, ct >= 0, o->fps, &info.fps)) != ZF_OK)
+        goto done;
     if ((rc = zf_track_calibrate(path, &tr, o, units, 1, &info)) != ZF_OK)
         goto done;
     individual_from_name(path, info.individual, sizeof info.individual);

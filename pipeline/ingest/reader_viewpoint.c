@@ -4,6 +4,7 @@
 #include "zfstress/table.h"
 
 #include "ingest/readers.h"
+#include "ingest/textfmt.h"
 
 #include <math.h>
 #include <stdio.h>
@@ -59,12 +60,8 @@ int zf_read_viewpoint(const char *path, const zf_read_opts *o, zf_track_sink sin
     zf_track empty;
     zf_track_init(&empty);
 
-    if ((rc = zf_csv_open(path, '\t', &c)) != ZF_OK)
+    if ((rc = zf_tx_open_csv(path, '\t', "a ViewPoint header row", &c, &nf)) != ZF_OK)
         goto done;
-    if ((rc = zf_csv_next(c, &nf)) <= 0) {
-        rc = rc < 0 ? rc : zf_error(ZF_EPARSE, "'%s': empty file: expected a ViewPoint header row", path);
-        goto done;
-    }
     for (int r = 0; r < NROLE; r++) {
         col[r] = -1;
         for (size_t i = 0; i < nf && col[r] < 0; i++)

@@ -3,6 +3,7 @@
 #include "zfstress/ingest.h"
 #include "zfstress/track.h"
 
+#include "ingest/h5read.h"
 #include "ingest/readers.h"
 
 #include <hdf5.h>
@@ -11,11 +12,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-
-/* Turn a failed HDF5 call into our status with context. */
-#define ZF_H5(expr, ...) do { if ((expr) < 0) { rc = zf_error(ZF_EHDF5, __VA_ARGS__); goto done; } } while (0)
-
-static const unsigned char hdf5_sig[8] = {0x89, 'H', 'D', 'F', '\r', '\n', 0x1a, '\n'};
 
 /* A numeric root attribute (scalar or one element); *found = 0 when absent. */
 static int num_attr(const char *path, hid_t file, const char *name, double *out, int *found)
@@ -88,28 +84,6 @@ done:
     return rc;
 }
 
-/* A dataset whose shape claims far more data than the file stores (a damaged header, or
- * chunks never written) would make the reader allocate for data that is not there: deflate
- * compresses at most about 1032:1, so more than 2048 declared bytes per stored byte (beyond
- * 1 MiB) is refused. */
-static int plausible_size(const char *path, const char *name, hid_t ds)
-{
-    int rc = ZF_OK;
-    hid_t sp = H5I_INVALID_HID, ty = H5I_INVALID_HID;
-    hssize_t np;
-    ZF_H5(sp = H5Dget_space(ds), "'%s': dataset /%s: cannot read the shape", path, name);
-    ZF_H5(np = H5Sget_simple_extent_npoints(sp), "'%s': dataset /%s: cannot read the shape", path, name);
-    ZF_H5(ty = H5Dget_type(ds), "'%s': dataset /%s: cannot read the type", path, name);
-    double declared = (double)np * (double)H5Tget_size(ty), stored = (double)H5Dget_storage_size(ds);
-    if (declared > 1048576.0 && declared > 2048.0 * stored)
-        rc = zf_error(ZF_EPARSE, "'%s': dataset /%s: its shape declares %.0f bytes but the file stores %.0f: "
-                      "expected the data in the file (a damaged or unfinished file?)", path, name, declared, stored);
-done:
-    if (ty >= 0) H5Tclose(ty);
-    if (sp >= 0) H5Sclose(sp);
-    return rc;
-}
-
 /* Read HeadPos (1-D compound {X, Y}, or a (frames, 2) / (2, frames) numeric
  * array) into x[] and y[] (malloc'd, *n frames). */
 static int read_headpos(const char *path, hid_t file, const char *dsname, double **ox, double **oy, size_t *n)
@@ -124,7 +98,7 @@ static int read_headpos(const char *path, hid_t file, const char *dsname, double
     int transposed = 0;
 
     ZF_H5(ds = H5Dopen2(file, dsname, H5P_DEFAULT), "'%s': dataset /%s: cannot open", path, dsname);
-    if ((rc = plausible_size(path, dsname, ds)) != ZF_OK)
+    if ((rc = zf_h5_plausible_size(path, dsname, ds)) != ZF_OK)
         goto done;
     ZF_H5(type = H5Dget_type(ds), "'%s': dataset /%s: cannot read the type", path, dsname);
     ZF_H5(space = H5Dget_space(ds), "'%s': dataset /%s: cannot read the shape", path, dsname);
@@ -224,7 +198,7 @@ done:
 int zf_sniff_zebrazoom(const char *path, const unsigned char *head, size_t n)
 {
     int score = 0;
-    if (n < sizeof hdf5_sig || memcmp(head, hdf5_sig, sizeof hdf5_sig) != 0)
+    if (!zf_h5_signature(head, n))
         return 0;
     hid_t f = H5Fopen(path, H5F_ACC_RDONLY, H5P_DEFAULT);
     if (f < 0)

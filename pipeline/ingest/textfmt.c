@@ -438,3 +438,88 @@ int zf_tx_name_has(const char *path, const char *needle)
     }
     return 0;
 }
+
+void zf_tx_keypoint_ref(const double *px, const double *py, const double *ps, size_t nk, double min_lik,
+                        double *x, double *y)
+{
+    double sx = 0.0, sy = 0.0;
+    size_t m = 0;
+    for (size_t k = 0; k < nk; k++) {
+        if (!isfinite(px[k]) || !isfinite(py[k]))
+            continue;
+        double s = ps ? ps[k] : 1.0;
+        if (isnan(s))
+            s = 1.0;
+        if (s < min_lik)
+            continue;
+        sx += px[k];
+        sy += py[k];
+        m++;
+    }
+    *x = m ? sx / (double)m : NAN;
+    *y = m ? sy / (double)m : NAN;
+}
+
+void zf_tx_join_names(char *buf, size_t size, const char *const *v, size_t n)
+{
+    size_t k = 0;
+    buf[0] = '\0';
+    for (size_t i = 0; i < n && k < size; i++) {
+        int w = snprintf(buf + k, size - k, "%s%s", i ? ", " : "", v[i]);
+        if (w < 0)
+            break;
+        k += (size_t)w;
+    }
+    if (k >= size && size > 4)
+        memcpy(buf + size - 4, "...", 4);
+}
+
+int zf_tx_open_csv(const char *path, char delim, const char *expect, zf_csv **c, size_t *nf)
+{
+    int rc, r;
+    if ((rc = zf_csv_open(path, delim, c)) != ZF_OK)
+        return rc;
+    if ((r = zf_csv_next(*c, nf)) <= 0)
+        return r < 0 ? r : zf_error(ZF_EPARSE, "'%s': empty file: expected %s", path, expect);
+    return ZF_OK;
+}
+
+int zf_tx_open_header(const char *path, const char *expect, zf_csv **c, char ***names, size_t *ncol)
+{
+    size_t nf = 0;
+    int rc = zf_tx_open_csv(path, 0, expect, c, &nf);
+    if (rc == ZF_OK && (rc = zf_tx_row_copy(*c, nf, names)) == ZF_OK)
+        *ncol = nf;
+    return rc;
+}
+
+const char *zf_tx_cell(const zf_csv *c, size_t nf, long col)
+{
+    return col >= 0 && (size_t)col < nf ? zf_csv_field(c, (size_t)col) : "";
+}
+
+int zf_tx_parse_xy(const char *path, size_t line, const char *xcol, const char *fx, const char *ycol, const char *fy,
+                   const zf_read_opts *o, double *x, double *y)
+{
+    if (zf_tx_parse_num(fx, o, x) == ZF_NUM_BAD)
+        return zf_tx_bad_number(path, line, xcol, fx, o);
+    if (zf_tx_parse_num(fy, o, y) == ZF_NUM_BAD)
+        return zf_tx_bad_number(path, line, ycol, fy, o);
+    if (isnan(*x) || isnan(*y))
+        *x = *y = NAN;
+    return ZF_OK;
+}
+
+int zf_tx_track_fps(const double *t, size_t n, int has_time, double fallback, double *fps)
+{
+    int rc = ZF_OK;
+    if (!has_time) {
+        *fps = fallback;
+        return ZF_OK;
+    }
+    if ((rc = zf_tx_fps_from_times(t, n, fps)) != ZF_OK)
+        return rc;
+    if (isnan(*fps))
+        *fps = fallback;
+    return ZF_OK;
+}

@@ -1,4 +1,4 @@
-/* textfmt.h: private helpers shared by the tracker text readers (EthoVision, ANY-maze, ToxTrac, idtracker.ai, TRex). */
+/* textfmt.h: private helpers shared by the tracker text readers (EthoVision, ANY-maze, ToxTrac, idtracker.ai, TRex) and the pose readers (SLEAP, DeepLabCut). */
 #ifndef ZF_INGEST_TEXTFMT_H
 #define ZF_INGEST_TEXTFMT_H
 
@@ -79,5 +79,34 @@ void zf_tx_strv_free(char **v, size_t n); /* NULL is a no-op */
 
 /* 1 when the base name of path contains needle, ignoring case. */
 int zf_tx_name_has(const char *path, const char *needle);
+
+/* The reference point of the pose readers (SLEAP, DeepLabCut): the centroid of the keypoints that are present
+ * and confident, score ps[k] >= min_lik; a NaN score (a user-labelled point, labelled data) or ps NULL counts
+ * as 1. With one keypoint (a named body part) this is that keypoint or NaN. */
+void zf_tx_keypoint_ref(const double *px, const double *py, const double *ps, size_t nk, double min_lik,
+                        double *x, double *y);
+
+/* "a, b, c" of the n names into buf (truncated with "..." when long). */
+void zf_tx_join_names(char *buf, size_t size, const char *const *v, size_t n);
+
+/* Open path as CSV (delim as zf_csv_open: 0 guesses) and read its first row: *c open (the caller closes it, also
+ * on failure), *nf its fields. A file without rows is ZF_EPARSE "'path': empty file: expected <expect>". */
+int zf_tx_open_csv(const char *path, char delim, const char *expect, zf_csv **c, size_t *nf);
+
+/* zf_tx_open_csv with the delimiter guessed, then copies of the header row's fields: *names[*ncol]
+ * (free with zf_tx_strv_free; set only on success). */
+int zf_tx_open_header(const char *path, const char *expect, zf_csv **c, char ***names, size_t *ncol);
+
+/* Field col of the current row of c (nf fields); "" when col < 0 or the row is shorter. */
+const char *zf_tx_cell(const zf_csv *c, size_t nf, long col);
+
+/* The position cells fx (column xcol) and fy (column ycol) of a row at line as numbers into *x and *y;
+ * ZF_EPARSE as zf_tx_bad_number at the first that is not one. Either missing makes both NaN. */
+int zf_tx_parse_xy(const char *path, size_t line, const char *xcol, const char *fx, const char *ycol, const char *fy,
+                   const zf_read_opts *o, double *x, double *y);
+
+/* The frame rate of a track: from its times t[0..n) when has_time (fallback when they give none, as
+ * zf_tx_fps_from_times), else fallback. */
+int zf_tx_track_fps(const double *t, size_t n, int has_time, double fallback, double *fps);
 
 #endif
