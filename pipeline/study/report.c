@@ -5,6 +5,8 @@
 #include "zfstress/pipeline.h"
 #include "zfstress/stats.h"
 
+#include "study/study_internal.h"
+
 #include <openssl/evp.h>
 
 #include <dirent.h>
@@ -15,6 +17,18 @@
 
 /* Fraction of missing samples above which a fish is flagged in the QC table. */
 #define QC_FLAG_MISSING 0.10
+
+size_t zf_sheet_first_count(const zf_table *t, size_t col, size_t r)
+{
+    const char *g = zf_table_cell(t, r, col);
+    size_t count = 0;
+    for (size_t q = 0; q < r; q++)
+        if (strcmp(zf_table_cell(t, q, col), g) == 0)
+            return 0;
+    for (size_t q = r; q < t->nrow; q++)
+        count += strcmp(zf_table_cell(t, q, col), g) == 0;
+    return count;
+}
 
 static int esc(FILE *fp, const char *s)
 {
@@ -197,14 +211,9 @@ int zf_write_report(const zf_study *s, zf_experiment *e, const zf_outputs *o)
     bad |= fprintf(fp, "</b>; %zu subjects.</p>\n<table><tr><th class=l>group</th><th>n</th></tr>\n", ns) < 0;
     for (size_t r = 0; cg >= 0 && r < sub->nrow; r++) {
         const char *g = zf_table_cell(sub, r, (size_t)cg);
-        size_t first = r, count = 0;
-        for (size_t q = 0; q < r && first == r; q++)
-            if (strcmp(zf_table_cell(sub, q, (size_t)cg), g) == 0)
-                first = q;
-        if (first != r)
+        size_t count = zf_sheet_first_count(sub, (size_t)cg, r);
+        if (!count)
             continue;
-        for (size_t q = r; q < sub->nrow; q++)
-            count += strcmp(zf_table_cell(sub, q, (size_t)cg), g) == 0;
         bad |= fputs("<tr><td class=l>", fp) < 0;
         bad |= esc(fp, g);
         bad |= fprintf(fp, "</td><td>%zu</td></tr>\n", count) < 0;

@@ -6,6 +6,8 @@
 #include "zfstress/plot.h"
 #include "zfstress/stats.h"
 
+#include "study/study_internal.h"
+
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -66,14 +68,9 @@ int zf_experiment_info(const char *path, void *out)
         fputs("groups", fp);
         for (size_t r = 0; r < sub->nrow; r++) {
             const char *g = zf_table_cell(sub, r, (size_t)cg);
-            size_t first = r, count = 0;
-            for (size_t q = 0; q < r; q++)
-                if (strcmp(zf_table_cell(sub, q, (size_t)cg), g) == 0)
-                    first = q;
-            if (first != r)
+            size_t count = zf_sheet_first_count(sub, (size_t)cg, r);
+            if (!count)
                 continue;
-            for (size_t q = r; q < sub->nrow; q++)
-                count += strcmp(zf_table_cell(sub, q, (size_t)cg), g) == 0;
             fprintf(fp, "%s%s (n = %zu)", r ? ", " : "\t", g, count);
         }
         fputc('\n', fp);
