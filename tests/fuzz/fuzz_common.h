@@ -36,6 +36,16 @@ static inline void zf_fuzz_setup(void)
     atexit(zf_fuzz_cleanup);
 }
 
+/* The LLVMFuzzerInitialize of a harness that needs nothing beyond zf_fuzz_setup. */
+#define ZF_FUZZ_INITIALIZE_DEFAULT \
+    int LLVMFuzzerInitialize(int *argc, char ***argv) \
+    { \
+        (void)argc; \
+        (void)argv; \
+        zf_fuzz_setup(); \
+        return 0; \
+    }
+
 /* Write data to <dir>/<name>; path receives the full name. Aborts when the
  * file cannot be written (a broken harness, not a finding). */
 static inline void zf_fuzz_write(const char *name, const uint8_t *data, size_t size, char *path, size_t cap)

@@ -5,13 +5,7 @@
 
 #include <math.h>
 
-int LLVMFuzzerInitialize(int *argc, char ***argv)
-{
-    (void)argc;
-    (void)argv;
-    zf_fuzz_setup();
-    return 0;
-}
+ZF_FUZZ_INITIALIZE_DEFAULT
 
 /* The contract (table.h): a number's value equals strtod's on the text without its
  * surrounding blanks; missing values are NaN; a rejected text leaves out untouched. */

@@ -3,13 +3,7 @@
 
 #include "zfstress/table.h"
 
-int LLVMFuzzerInitialize(int *argc, char ***argv)
-{
-    (void)argc;
-    (void)argv;
-    zf_fuzz_setup();
-    return 0;
-}
+ZF_FUZZ_INITIALIZE_DEFAULT
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {

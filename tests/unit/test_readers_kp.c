@@ -43,14 +43,6 @@ static void got_free(got *g)
     g->n = 0;
 }
 
-static int msg_has(const char *needle)
-{
-    int ok = strstr(zf_errmsg(), needle) != NULL;
-    if (!ok)
-        fprintf(stderr, "  expected \"%s\" in: %s\n", needle, zf_errmsg());
-    return ok;
-}
-
 /* Read path with format fmt into g (emptied first); returns the status. */
 static int read_into(const char *path, const char *fmt, const zf_read_opts *o, got *g)
 {
@@ -286,11 +278,11 @@ static void check_sleap_fixture(const char *path, const char *label)
     CHECK_OK(read_into(path, "sleap", &o, &g));
     CHECK(g.n == 1 && strcmp(g.info[0].individual, "fishB") == 0);
     o.individual = "fishC";
-    CHECK(read_into(path, "sleap", &o, &g) == ZF_EDATA && msg_has("fishA, fishB"));
+    CHECK(read_into(path, "sleap", &o, &g) == ZF_EDATA && tu_msg_has("fishA, fishB"));
     o.individual = NULL;
     /* unknown body part: the message lists the nodes */
     o.bodypart = "fin";
-    CHECK(read_into(path, "sleap", &o, &g) == ZF_EINVAL && msg_has("'fin'") && msg_has("head, body, tail"));
+    CHECK(read_into(path, "sleap", &o, &g) == ZF_EINVAL && tu_msg_has("'fin'") && tu_msg_has("head, body, tail"));
     o.bodypart = NULL;
     /* min_likelihood lowered: the tail of frame 1 counts again */
     o.min_likelihood = 0.05;
@@ -299,7 +291,7 @@ static void check_sleap_fixture(const char *path, const char *label)
         CHECK_NEAR(g.tr[0].x[1], XMM(111.0), 1e-12);
     /* no fps: a clear error */
     o = opts_px(NAN);
-    CHECK(read_into(path, "sleap", &o, &g) == ZF_EINVAL && msg_has("fps"));
+    CHECK(read_into(path, "sleap", &o, &g) == ZF_EINVAL && tu_msg_has("fps"));
     got_free(&g);
 }
 
@@ -343,7 +335,7 @@ static void test_sleap_h5(void)
     {
         char want[1300];
         snprintf(want, sizeof want, "'%s': dataset /tracks: expected 4 dimensions, found 3", p);
-        CHECK(msg_has(want));
+        CHECK(tu_msg_has(want));
     }
     got_free(&g);
 }
@@ -379,7 +371,7 @@ static void test_sleap_csv(void)
         CHECK(isnan(g.tr[1].x[0]));
     }
     o.bodypart = "C";
-    CHECK(read_into(p, "sleap", &o, &g) == ZF_EINVAL && msg_has("A, B"));
+    CHECK(read_into(p, "sleap", &o, &g) == ZF_EINVAL && tu_msg_has("A, B"));
     o.bodypart = NULL;
 
     /* empty track column: one unnamed track; empty scores (user labels) count as confident */
@@ -400,7 +392,7 @@ static void test_sleap_csv(void)
     CHECK(write_text(p, sizeof p, "bad.analysis.csv",
                      "track,frame_idx,instance.score,A.x,A.y,A.score\n"
                      "t,0,0.9,1,zz,0.9\n") == 0);
-    CHECK(read_into(p, "sleap", &o, &g) == ZF_EPARSE && msg_has(":2: column 5 'A.y'"));
+    CHECK(read_into(p, "sleap", &o, &g) == ZF_EPARSE && tu_msg_has(":2: column 5 'A.y'"));
     got_free(&g);
 }
 
@@ -447,10 +439,10 @@ static void test_dlc(void)
         CHECK(isnan(g.tr[0].x[2]));
     }
     o.bodypart = "fin";
-    CHECK(read_into(p, "dlc", &o, &g) == ZF_EINVAL && msg_has("'fin'") && msg_has("head, tail"));
+    CHECK(read_into(p, "dlc", &o, &g) == ZF_EINVAL && tu_msg_has("'fin'") && tu_msg_has("head, tail"));
     o.bodypart = NULL;
     o.fps = NAN;
-    CHECK(read_into(p, "dlc", &o, &g) == ZF_EINVAL && msg_has("fps"));
+    CHECK(read_into(p, "dlc", &o, &g) == ZF_EINVAL && tu_msg_has("fps"));
     o.fps = 25.0;
 
     CHECK(write_text(p, sizeof p, "multi.csv",
@@ -479,7 +471,7 @@ static void test_dlc(void)
     }
     o.bodypart = NULL;
     o.individual = "fish3";
-    CHECK(read_into(p, "dlc", &o, &g) == ZF_EDATA && msg_has("fish1, fish2"));
+    CHECK(read_into(p, "dlc", &o, &g) == ZF_EDATA && tu_msg_has("fish1, fish2"));
     o.individual = NULL;
 
     /* labelled data: image paths instead of frames, no likelihood */
@@ -503,7 +495,7 @@ static void test_dlc(void)
     /* a bad cell names line, column and body part */
     CHECK(write_text(p, sizeof p, "bad.csv",
                      "scorer,S,S,S\nbodyparts,h,h,h\ncoords,x,y,likelihood\n0,1,2,0.9\n1,1,x2,0.9\n") == 0);
-    CHECK(read_into(p, "dlc", &o, &g) == ZF_EPARSE && msg_has(":5: column 3 (h y)"));
+    CHECK(read_into(p, "dlc", &o, &g) == ZF_EPARSE && tu_msg_has(":5: column 3 (h y)"));
     got_free(&g);
 }
 
@@ -619,7 +611,7 @@ static void test_zebrazoom(void)
     CHECK_OK(read_into(p, "zebrazoom", &o, &g));
     CHECK(g.n == 1 && strcmp(g.info[0].individual, "animal1") == 0);
     o.arena = "well7";
-    CHECK(read_into(p, "zebrazoom", &o, &g) == ZF_EDATA && msg_has("well0, well1, well2, well10"));
+    CHECK(read_into(p, "zebrazoom", &o, &g) == ZF_EDATA && tu_msg_has("well0, well1, well2, well10"));
     got_free(&g);
 }
 
@@ -637,8 +629,8 @@ static void test_errors(void)
         const zf_format *f = NULL;
         CHECK(zf_format_detect(p, &f) != ZF_OK || (strcmp(f->name, "sleap") != 0 && strcmp(f->name, "zebrazoom") != 0));
     }
-    CHECK(read_into(p, "sleap", &o, &g) == ZF_EHDF5 && msg_has("cannot open as HDF5"));
-    CHECK(read_into(p, "zebrazoom", &o, &g) == ZF_EHDF5 && msg_has("cannot open as HDF5"));
+    CHECK(read_into(p, "sleap", &o, &g) == ZF_EHDF5 && tu_msg_has("cannot open as HDF5"));
+    CHECK(read_into(p, "zebrazoom", &o, &g) == ZF_EHDF5 && tu_msg_has("cannot open as HDF5"));
 
     /* a dims attribute naming an unknown axis */
     snprintf(p, sizeof p, "%s/baddims.analysis.h5", g_dir);
@@ -654,7 +646,7 @@ static void test_errors(void)
             CHECK(H5Fclose(f) >= 0);
         }
     }
-    CHECK(read_into(p, "auto", &o, &g) == ZF_EPARSE && msg_has("dataset /tracks: attribute dims"));
+    CHECK(read_into(p, "auto", &o, &g) == ZF_EPARSE && tu_msg_has("dataset /tracks: attribute dims"));
 
     /* a SLEAP file without node names */
     snprintf(p, sizeof p, "%s/nonodes.analysis.h5", g_dir);
@@ -668,7 +660,7 @@ static void test_errors(void)
             CHECK(H5Fclose(f) >= 0);
         }
     }
-    CHECK(read_into(p, "sleap", &o, &g) == ZF_EPARSE && msg_has("dataset /node_names: not found"));
+    CHECK(read_into(p, "sleap", &o, &g) == ZF_EPARSE && tu_msg_has("dataset /node_names: not found"));
 
     /* ZebraZoom without videoFPS: the study's fps, else an error */
     snprintf(p, sizeof p, "%s/zz_nofps.h5", g_dir);
@@ -683,24 +675,24 @@ static void test_errors(void)
     }
     CHECK(strcmp(detected(p), "zebrazoom") == 0);
     o.fps = NAN;
-    CHECK(read_into(p, "zebrazoom", &o, &g) == ZF_EINVAL && msg_has("videoFPS"));
+    CHECK(read_into(p, "zebrazoom", &o, &g) == ZF_EINVAL && tu_msg_has("videoFPS"));
     o.fps = 50.0;
     CHECK_OK(read_into(p, "zebrazoom", &o, &g));
     CHECK(g.n == 1 && g.info[0].fps == 50.0);
     if (g.n == 1)
         CHECK_NEAR(g.tr[0].x[1], XMM(3.0), 1e-12); /* no videoPixelSize: the study's px_per_mm */
     o.px_per_mm = NAN;
-    CHECK(read_into(p, "zebrazoom", &o, &g) == ZF_EINVAL && msg_has("px_per_mm"));
+    CHECK(read_into(p, "zebrazoom", &o, &g) == ZF_EINVAL && tu_msg_has("px_per_mm"));
     o = opts_px(25.0);
 
     /* DeepLabCut header cut short */
     CHECK(write_text(p, sizeof p, "short.csv", "scorer,S,S\nbodyparts,a,a\n") == 0);
-    CHECK(read_into(p, "dlc", &o, &g) == ZF_EPARSE && msg_has("'coords'"));
+    CHECK(read_into(p, "dlc", &o, &g) == ZF_EPARSE && tu_msg_has("'coords'"));
     CHECK(write_text(p, sizeof p, "nodata.csv", "scorer,S,S\nbodyparts,a,a\ncoords,x,y\n") == 0);
-    CHECK(read_into(p, "dlc", &o, &g) == ZF_EDATA && msg_has("no rows"));
+    CHECK(read_into(p, "dlc", &o, &g) == ZF_EDATA && tu_msg_has("no rows"));
     /* frames must increase */
     CHECK(write_text(p, sizeof p, "back.csv", "scorer,S,S\nbodyparts,a,a\ncoords,x,y\n0,1,2\n2,1,2\n1,1,2\n") == 0);
-    CHECK(read_into(p, "dlc", &o, &g) == ZF_EPARSE && msg_has(":6: column 1: frame 1 does not follow frame 2"));
+    CHECK(read_into(p, "dlc", &o, &g) == ZF_EPARSE && tu_msg_has(":6: column 1: frame 1 does not follow frame 2"));
     got_free(&g);
 }
 
@@ -711,10 +703,8 @@ static void test_shared(void)
     char p[1200];
     got g = {0};
     zf_read_opts o;
-    if (!tu_exists(ZF_SHARED_FORMATS)) {
-        printf("SKIP: ../shared/formats absent\n");
+    if (!tu_shared_formats())
         return;
-    }
     zf_read_opts_default(&o);
     o.px_per_mm = 1.0;
     o.arena_height_mm = 1000.0;
@@ -773,7 +763,7 @@ static void test_shared(void)
     if (g.n == 1)
         CHECK_NEAR(g.tr[0].x[0], 799.1969604492188 / 45.0, 1e-12);
     o.bodypart = "nose";
-    CHECK(read_into(p, "dlc", &o, &g) == ZF_EINVAL && msg_has("TS, S1, S2, T1, T2, T3, T4"));
+    CHECK(read_into(p, "dlc", &o, &g) == ZF_EINVAL && tu_msg_has("TS, S1, S2, T1, T2, T3, T4"));
     o.bodypart = NULL;
     o.px_per_mm = 1.0;
     o.fps = 30.0;

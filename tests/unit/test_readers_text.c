@@ -99,14 +99,6 @@ static int detected_as(const char *path, const char *name)
     return ok;
 }
 
-static int msg_has(const char *needle)
-{
-    int ok = strstr(zf_errmsg(), needle) != NULL;
-    if (!ok)
-        fprintf(stderr, "  expected \"%s\" in: %s\n", needle, zf_errmsg());
-    return ok;
-}
-
 static int read_auto(const char *path, const zf_read_opts *o, got *g)
 {
     memset(g, 0, sizeof *g);
@@ -185,13 +177,13 @@ static void test_ethovision(void)
     o.decimal_comma = 0;
     CHECK(read_auto(p, &o, &g) == ZF_EPARSE);
     snprintf(want, sizeof want, "'%s':5: column 'Trial time': expected a number, got \"0,00\" (decimal comma? set decimal: comma)", p);
-    CHECK(msg_has(want));
+    CHECK(tu_msg_has(want));
     write_file(p, sizeof p, "Raw data-NTT-Trial 4.txt",
                "\"Number of header lines:\";\"3\"\n\"Trial time\";\"X center\";\"Y center\"\n\"s\";\"cm\";\"cm\"\n"
                "\"0\";\"1\";\"2\"\n\"0.1\";\"12,5\";\"2\"\n");
     CHECK(read_auto(p, &o, &g) == ZF_EPARSE);
     snprintf(want, sizeof want, "'%s':5: column 'X center': expected a number, got \"12,5\" (decimal comma? set decimal: comma)", p);
-    CHECK(msg_has(want));
+    CHECK(tu_msg_has(want));
 
     /* legacy EthoVision 3.x: key,value block (Latin-1), then Sample no.,Time,X,Y; '-' missing */
     write_file(p, sizeof p, "track_00001.csv",
@@ -234,8 +226,8 @@ static void test_ethovision(void)
     CHECK(detected_as(p, "ethovision"));
     CHECK(read_auto(p, &o, &g) == ZF_EPARSE);
     snprintf(want, sizeof want, "'%s':3: no position columns", p);
-    CHECK(msg_has(want));
-    CHECK(msg_has("found 'Trial time', 'Velocity', 'Area'"));
+    CHECK(tu_msg_has(want));
+    CHECK(tu_msg_has("found 'Trial time', 'Velocity', 'Area'"));
 }
 
 static void test_anymaze(void)
@@ -274,15 +266,15 @@ static void test_anymaze(void)
     o.decimal_comma = 0;
     CHECK(read_auto(p, &o, &g) == ZF_EPARSE);
     snprintf(want, sizeof want, "'%s':2: column 'Time (s)': expected a number, got \"0,0\" (decimal comma?", p);
-    CHECK(msg_has(want));
+    CHECK(tu_msg_has(want));
 
     /* no position columns (format forced) */
     write_file(p, sizeof p, "anymaze_nopos.csv", "Time,Speed\n0,1\n");
     memset(&g, 0, sizeof g);
     CHECK(zf_read_tracks(p, "anymaze", &o, sink, &g, NULL) == ZF_EPARSE);
     snprintf(want, sizeof want, "'%s':1: no position columns", p);
-    CHECK(msg_has(want));
-    CHECK(msg_has("'Time', 'Speed'"));
+    CHECK(tu_msg_has(want));
+    CHECK(tu_msg_has("'Time', 'Speed'"));
 }
 
 static void test_toxtrac(void)
@@ -329,7 +321,7 @@ static void test_toxtrac(void)
     CHECK(g.n == 1 && strcmp(g.info[0].arena, "2") == 0 && g.len[0] == 3);
     o.arena = "7";
     CHECK(read_auto(p, &o, &g) == ZF_EDATA);
-    CHECK(msg_has("arenas 1, 2"));
+    CHECK(tu_msg_has("arenas 1, 2"));
     o.arena = NULL;
 
     /* y down needs the arena height */
@@ -361,7 +353,7 @@ static void test_toxtrac(void)
                "10\t1\t1\t100\t200\t1\n11\t1\t1\t101\t201\t1\n13\t1\t2\t103\t203\t0\n14\t1\t2\t104\t204\t1\n");
     CHECK(detected_as(p, "toxtrac"));
     CHECK(read_auto(p, &o, &g) == ZF_EINVAL);
-    CHECK(msg_has("expected fps"));
+    CHECK(tu_msg_has("expected fps"));
     o.fps = 10.0;
     CHECK(read_auto(p, &o, &g) == ZF_EINVAL); /* pixels without px_per_mm */
     o.px_per_mm = 2.0;
@@ -384,7 +376,7 @@ static void test_toxtrac(void)
                "Time (sec)\tArena\tTrack\tPos. X (mm)\tPos. Y (mm)\tLabel\n0\t1\t1\t1\t2\t1\n0,1\t1\t1\t1\t2\t1\n");
     CHECK(read_auto(p, &o, &g) == ZF_EPARSE);
     snprintf(want, sizeof want, "'%s':3: column 'Time (sec)': expected a number, got \"0,1\"", p);
-    CHECK(msg_has(want));
+    CHECK(tu_msg_has(want));
 }
 
 static void test_idtracker(void)
@@ -414,7 +406,7 @@ static void test_idtracker(void)
     CHECK_NEAR(g.x[0][1], 30.0, 1e-12);
     o.individual = "3";
     CHECK(read_auto(p, &o, &g) == ZF_EDATA);
-    CHECK(msg_has("individuals 1..2"));
+    CHECK(tu_msg_has("individuals 1..2"));
     o.individual = NULL;
 
     /* no seconds: time = frame / fps, fps required; older "# " header prefix */
@@ -422,7 +414,7 @@ static void test_idtracker(void)
     CHECK(detected_as(p, "idtracker"));
     CHECK(read_auto(p, &o, &g) == ZF_EINVAL);
     snprintf(want, sizeof want, "'%s':1: no 'seconds' column: expected fps", p);
-    CHECK(msg_has(want));
+    CHECK(tu_msg_has(want));
     o.fps = 4.0;
     CHECK_OK(read_auto(p, &o, &g));
     CHECK(g.n == 1 && g.len[0] == 4 && g.missing[0] == 1);
@@ -437,7 +429,7 @@ static void test_idtracker(void)
     /* a header that is not x1,y1,... (format forced) */
     write_file(p, sizeof p, "traj_bad.csv", "seconds,x1,y2\n0,1,2\n");
     CHECK(zf_read_tracks(p, "idtracker", &o, sink, &g, NULL) == ZF_EPARSE);
-    CHECK(msg_has("found 'seconds', 'x1', 'y2'"));
+    CHECK(tu_msg_has("found 'seconds', 'x1', 'y2'"));
 }
 
 static void test_trex(void)
@@ -476,7 +468,7 @@ static void test_trex(void)
     write_file(p, sizeof p, "exp_id12.csv", "frame,X#centroid (px),Y#centroid (px),num_pixels\n5,40,80,100\n6,44,84,100\n");
     CHECK(detected_as(p, "trex"));
     CHECK(read_auto(p, &o, &g) == ZF_EINVAL);
-    CHECK(msg_has("no 'time' column: expected fps"));
+    CHECK(tu_msg_has("no 'time' column: expected fps"));
     o.fps = 25.0;
     CHECK_OK(read_auto(p, &o, &g));
     CHECK(g.n == 1 && g.len[0] == 2 && strcmp(g.info[0].individual, "12") == 0);
@@ -487,8 +479,8 @@ static void test_trex(void)
     write_file(p, sizeof p, "exp_fish4.csv", "frame,SPEED#wcentroid (cm/s),X#wcentroid (cm)\n0,1,2\n");
     CHECK(detected_as(p, "trex"));
     CHECK(read_auto(p, &o, &g) == ZF_EPARSE);
-    CHECK(msg_has(":1: no position columns"));
-    CHECK(msg_has("'X#wcentroid (cm)'"));
+    CHECK(tu_msg_has(":1: no position columns"));
+    CHECK(tu_msg_has("'X#wcentroid (cm)'"));
 }
 
 static void test_real_samples(void)
@@ -496,10 +488,8 @@ static void test_real_samples(void)
     char p[1024];
     zf_read_opts o;
     got g;
-    if (!tu_exists(ZF_SHARED_FORMATS)) {
-        printf("SKIP: ../shared/formats absent\n");
+    if (!tu_shared_formats())
         return;
-    }
     zf_read_opts_default(&o);
     o.px_per_mm = 1.0;
     o.arena_height_mm = 1000.0;
@@ -531,7 +521,7 @@ static void test_real_samples(void)
     CHECK(detected_as(p, "trex"));
     o.fps = 25.0;
     CHECK(read_auto(p, &o, &g) == ZF_EPARSE);
-    CHECK(msg_has("'X#wcentroid (cm)'"));
+    CHECK(tu_msg_has("'X#wcentroid (cm)'"));
     o.fps = NAN;
 
     snprintf(p, sizeof p, "%s/ethovision/ethovision3_rawdata_0521_00.csv", ZF_SHARED_FORMATS);

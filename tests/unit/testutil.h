@@ -91,4 +91,24 @@ static inline int tu_same_file(const char *a, const char *b)
     return same;
 }
 
+/* strstr of needle in the last error message; prints both when absent. */
+static inline int tu_msg_has(const char *needle)
+{
+    int ok = strstr(zf_errmsg(), needle) != NULL;
+    if (!ok)
+        fprintf(stderr, "  expected \"%s\" in: %s\n", needle, zf_errmsg());
+    return ok;
+}
+
+#ifdef ZF_SHARED_FORMATS
+/* 1 when the shared real-format samples are present; otherwise says SKIP and returns 0. */
+static inline int tu_shared_formats(void)
+{
+    if (tu_exists(ZF_SHARED_FORMATS))
+        return 1;
+    printf("SKIP: ../shared/formats absent\n");
+    return 0;
+}
+#endif
+
 #endif
