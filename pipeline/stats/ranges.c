@@ -254,10 +254,20 @@ static int check_df(const char *what, double df)
     return ZF_OK;
 }
 
+/* The lower or upper tail probability of d at d->x into *p. */
+static int tail_p(dist *d, int lower_tail, double *p)
+{
+    double up = GSL_NAN;
+    int rc = upper_tail(d, &up);
+    if (rc != ZF_OK)
+        return rc;
+    *p = lower_tail ? 1.0 - up : up;
+    return ZF_OK;
+}
+
 int zf_ptukey(double q, size_t k, double df, int lower_tail, double *p)
 {
     dist d;
-    double up = GSL_NAN;
     int rc;
     if (!p || k < 2 || isnan(q))
         return zf_error(ZF_EINVAL, "ptukey: need k >= 2, a q and an output");
@@ -268,10 +278,7 @@ int zf_ptukey(double q, size_t k, double df, int lower_tail, double *p)
     d.k = k;
     d.x = q;
     d.nu = df;
-    if ((rc = upper_tail(&d, &up)) != ZF_OK)
-        return rc;
-    *p = lower_tail ? 1.0 - up : up;
-    return ZF_OK;
+    return tail_p(&d, lower_tail, p);
 }
 
 static int check_lambda(const char *what, size_t m, const double *lambda, double *lmax)
@@ -287,26 +294,31 @@ static int check_lambda(const char *what, size_t m, const double *lambda, double
     return ZF_OK;
 }
 
+/* d set up for Dunnett's distribution of m contrasts (their lambda[]) with df degrees of freedom;
+ * the argument checks name what. */
+static int dunnett_init(dist *d, const char *what, size_t m, const double *lambda, double df)
+{
+    int rc;
+    memset(d, 0, sizeof *d);
+    if ((rc = check_lambda(what, m, lambda, &d->lambda_max)) != ZF_OK || (rc = check_df(what, df)) != ZF_OK)
+        return rc;
+    d->kind = DIST_DUNNETT;
+    d->k = m;
+    d->lambda = lambda;
+    d->nu = df;
+    return ZF_OK;
+}
+
 int zf_pdunnett(double c, size_t m, const double *lambda, double df, int lower_tail, double *p)
 {
     dist d;
-    double up = GSL_NAN;
     int rc;
     if (!p || isnan(c))
         return zf_error(ZF_EINVAL, "pdunnett: need a c and an output");
-    memset(&d, 0, sizeof d);
-    if ((rc = check_lambda("pdunnett", m, lambda, &d.lambda_max)) != ZF_OK ||
-        (rc = check_df("pdunnett", df)) != ZF_OK)
+    if ((rc = dunnett_init(&d, "pdunnett", m, lambda, df)) != ZF_OK)
         return rc;
-    d.kind = DIST_DUNNETT;
-    d.k = m;
-    d.lambda = lambda;
     d.x = c;
-    d.nu = df;
-    if ((rc = upper_tail(&d, &up)) != ZF_OK)
-        return rc;
-    *p = lower_tail ? 1.0 - up : up;
-    return ZF_OK;
+    return tail_p(&d, lower_tail, p);
 }
 
 /* ---- quantiles ---- */
@@ -473,13 +485,7 @@ int zf_qdunnett(double prob, size_t m, const double *lambda, double df, double *
     int rc;
     if (!c || !(prob > 0.0 && prob < 1.0))
         return zf_error(ZF_EINVAL, "qdunnett: need 0 < prob < 1 and an output");
-    memset(&d, 0, sizeof d);
-    if ((rc = check_lambda("qdunnett", m, lambda, &d.lambda_max)) != ZF_OK ||
-        (rc = check_df("qdunnett", df)) != ZF_OK)
+    if ((rc = dunnett_init(&d, "qdunnett", m, lambda, df)) != ZF_OK)
         return rc;
-    d.kind = DIST_DUNNETT;
-    d.k = m;
-    d.lambda = lambda;
-    d.nu = df;
     return quantile(&d, prob, abs_t_quantile(alpha, df), abs_t_quantile(alpha / (double)m, df), c);
 }

@@ -202,6 +202,20 @@ static void corrected(const zf_test_result *u, double eps, zf_test_result *r)
         zf_note_add(r->note, sizeof r->note, "epsilon > 1 taken as 1");
 }
 
+/* The row of u corrected with eps (as corrected), noting note (when not empty) and, for a
+ * within factor of two levels, that epsilon is 1. */
+static int corrected_row(zf_stat_table *out, const char *metric, const char *contrast, const char *proc, size_t n,
+                         const zf_test_result *u, double eps, const char *note, int two_levels)
+{
+    zf_test_result r;
+    corrected(u, eps, &r);
+    if (note[0])
+        zf_note_add(r.note, sizeof r.note, "%s", note);
+    if (two_levels)
+        zf_note_add(r.note, sizeof r.note, "2 levels: epsilon is 1");
+    return zf_rows_add(out, metric, contrast, proc, n, 0, &r, "none");
+}
+
 /* "'a', 'b'" of the levels found. */
 static int control_missing(const char *control, const zf_split *sp)
 {
@@ -340,22 +354,12 @@ int zf_stats_repeated(zf_stat_table *t, const char *metric, const char *factor, 
         for (int which = 0; which < 2; which++) {
             const char *proc = which == 0 ? "mixed_anova_gg" : "mixed_anova_hf";
             double eps = which == 0 ? gg : hf;
-            corrected(&u_within, eps, &r);
-            if (which == 1 && hf_note[0])
-                zf_note_add(r.note, sizeof r.note, "%s", hf_note);
-            if (ss.p == 1)
-                zf_note_add(r.note, sizeof r.note, "2 levels: epsilon is 1");
-            if ((rc = zf_rows_add(&out, metric, within, proc, ss.nsub, 0, &r, "none")) != ZF_OK)
+            const char *extra = which == 1 ? hf_note : "";
+            if ((rc = corrected_row(&out, metric, within, proc, ss.nsub, &u_within, eps, extra, ss.p == 1)) != ZF_OK)
                 goto done;
-            if (factor) {
-                corrected(&u_inter, eps, &r);
-                if (which == 1 && hf_note[0])
-                    zf_note_add(r.note, sizeof r.note, "%s", hf_note);
-                if (ss.p == 1)
-                    zf_note_add(r.note, sizeof r.note, "2 levels: epsilon is 1");
-                if ((rc = zf_rows_add(&out, metric, inter, proc, ss.nsub, 0, &r, "none")) != ZF_OK)
-                    goto done;
-            }
+            if (factor &&
+                (rc = corrected_row(&out, metric, inter, proc, ss.nsub, &u_inter, eps, extra, ss.p == 1)) != ZF_OK)
+                goto done;
         }
     }
     /* Mauchly (1940) W with the chi-square approximation and its second-order
