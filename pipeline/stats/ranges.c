@@ -254,6 +254,19 @@ static int check_df(const char *what, double df)
     return ZF_OK;
 }
 
+/* d set up for the studentized range of k means with df degrees of freedom; the df check names what. */
+static int tukey_init(dist *d, const char *what, size_t k, double df)
+{
+    int rc;
+    if ((rc = check_df(what, df)) != ZF_OK)
+        return rc;
+    memset(d, 0, sizeof *d);
+    d->kind = DIST_TUKEY;
+    d->k = k;
+    d->nu = df;
+    return ZF_OK;
+}
+
 /* The lower or upper tail probability of d at d->x into *p. */
 static int tail_p(dist *d, int lower_tail, double *p)
 {
@@ -271,13 +284,9 @@ int zf_ptukey(double q, size_t k, double df, int lower_tail, double *p)
     int rc;
     if (!p || k < 2 || isnan(q))
         return zf_error(ZF_EINVAL, "ptukey: need k >= 2, a q and an output");
-    if ((rc = check_df("ptukey", df)) != ZF_OK)
+    if ((rc = tukey_init(&d, "ptukey", k, df)) != ZF_OK)
         return rc;
-    memset(&d, 0, sizeof d);
-    d.kind = DIST_TUKEY;
-    d.k = k;
     d.x = q;
-    d.nu = df;
     return tail_p(&d, lower_tail, p);
 }
 
@@ -465,12 +474,8 @@ int zf_qtukey(double prob, size_t k, double df, double *q)
     int rc;
     if (!q || k < 2 || !(prob > 0.0 && prob < 1.0))
         return zf_error(ZF_EINVAL, "qtukey: need k >= 2 and 0 < prob < 1");
-    if ((rc = check_df("qtukey", df)) != ZF_OK)
+    if ((rc = tukey_init(&d, "qtukey", k, df)) != ZF_OK)
         return rc;
-    memset(&d, 0, sizeof d);
-    d.kind = DIST_TUKEY;
-    d.k = k;
-    d.nu = df;
     pairs = 0.5 * (double)k * (double)(k - 1);
     /* Q > q for the range iff some pair has |Z_i - Z_j| / s > q: the range of two
      * is sqrt(2) |T|, so one pair's quantile bounds q below, Bonferroni above. */
