@@ -446,7 +446,7 @@ static size_t load_groups(const char *ds, double **g, size_t *n, size_t max)
 {
     size_t k = 0;
     for (; k < max; k++) {
-        char q[8];
+        char q[24];
         snprintf(q, sizeof q, "g%zu", k + 1);
         g[k] = ref_vec(ds, q, &n[k]);
         if (!g[k] || n[k] == 0) {
