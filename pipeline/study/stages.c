@@ -220,8 +220,13 @@ typedef struct ingest_ctx {
     struct early_set *early; /* metrics computed at ingest, or NULL */
 #ifdef ZF_MPI
     struct mpi_ingest *mpi;  /* rows that other ranks read, or NULL */
+    int keep_samples;        /* rank 0 read this row itself: it writes its samples */
 #endif
 } ingest_ctx;
+
+#ifdef ZF_MPI
+static int mpi_keep(struct mpi_ingest *mi, zf_track *tr, size_t first);
+#endif
 
 /* Every reader's track: each time known and later than the one before (metrics divide
  * by the step; a repeated time is a duplicated row or a concatenation). Named by the
@@ -302,6 +307,11 @@ static int ingest_sink(void *vctx, zf_track *tr, const zf_track_info *info)
         return rc;
     zf_log(ZF_LOG_DEBUG, "ingest: %s%s%s: %zu samples", c->file, info->individual[0] ? " individual " : "",
            info->individual, tr->n);
+#ifdef ZF_MPI
+    /* the experiment counted its rows; rank 0 writes them with the others' (the sink may take the arrays) */
+    if (c->mpi && c->keep_samples && (rc = mpi_keep(c->mpi, tr, zf_experiment_nsamples(c->e) - tr->n)) != ZF_OK)
+        return rc;
+#endif
     c->emitted++;
     return ZF_OK;
 }
@@ -583,9 +593,47 @@ static int row_task(void *arg)
 typedef struct mpi_ingest {
     zf_mpi_plan plan;
     const char *dir;
-    size_t *received; /* [nranks]: rows received from each rank */
-    int *stopped;     /* [nranks]: the rank sends no more rows */
+    size_t *received;   /* [nranks]: rows received from each rank */
+    int *stopped;       /* [nranks]: the rank sends no more rows */
+    uint64_t *row_first; /* [nrow]: first /tracks row of each row's tracks (MPI_NO_ROW: not written) */
+    zf_track *mine;     /* tracks rank 0 read itself, and their first rows */
+    size_t *mine_first;
+    size_t nmine, capmine;
+    int write_sent;     /* the write plan went out */
 } mpi_ingest;
+
+#define MPI_NO_ROW UINT64_MAX
+
+/* Rank 0 keeps a track it read (taking its arrays) to write it with the others. */
+static int mpi_keep(mpi_ingest *mi, zf_track *tr, size_t first)
+{
+    if (mi->nmine == mi->capmine) {
+        size_t cap = mi->capmine ? 2 * mi->capmine : 64;
+        zf_track *m = realloc(mi->mine, cap * sizeof *m);
+        if (m)
+            mi->mine = m;
+        size_t *f = m ? realloc(mi->mine_first, cap * sizeof *f) : NULL;
+        if (!f)
+            return zf_error(ZF_ENOMEM, "out of memory");
+        mi->mine_first = f;
+        mi->capmine = cap;
+    }
+    mi->mine[mi->nmine] = *tr;
+    mi->mine_first[mi->nmine++] = first;
+    zf_track_init(tr);
+    return ZF_OK;
+}
+
+/* Rank 0, once: whether the ranks write their rows (go) and where each sheet row's tracks start. */
+static int mpi_send_write_plan(mpi_ingest *mi, int go)
+{
+    uint64_t head = (uint64_t)go;
+    int rc;
+    mi->write_sent = 1;
+    if ((rc = zf_mpi_bcast(&head, sizeof head)) != ZF_OK || !go)
+        return rc;
+    return zf_mpi_bcast(mi->row_first, mi->plan.nrow * sizeof *mi->row_first);
+}
 
 /* A row on the wire: a byte buffer written and read in the same order. */
 typedef struct wire {
@@ -820,13 +868,15 @@ static int mpi_plan(const zf_table *t, const char *dir, int keep_going, int earl
     mi->plan.bounds = malloc(((size_t)size + 1) * sizeof *mi->plan.bounds);
     mi->received = calloc((size_t)size, sizeof *mi->received);
     mi->stopped = calloc((size_t)size, sizeof *mi->stopped);
-    if (!weight || !mi->plan.bounds || !mi->received || !mi->stopped) {
+    mi->row_first = malloc(t->nrow * sizeof *mi->row_first + 1);
+    if (!weight || !mi->plan.bounds || !mi->received || !mi->stopped || !mi->row_first) {
         rc = zf_error(ZF_ENOMEM, "out of memory");
         goto done;
     }
     for (size_t r = 0; r < t->nrow; r++) {
         char *path = zf_path_join(dir, zf_table_cell(t, r, (size_t)cf));
         struct stat st;
+        mi->row_first[r] = MPI_NO_ROW;
         /* a file that cannot be read weighs little: its row fails fast */
         weight[r] = 1 + (path && stat(path, &st) == 0 ? (double)st.st_size : 0);
         free(path);
@@ -868,6 +918,12 @@ static void mpi_drain(mpi_ingest *mi)
     zf_error_clear();
 }
 
+/* A worker's tracks kept for the write: sheet row, and the arrays. */
+typedef struct kept_track {
+    size_t row;
+    zf_track tr;
+} kept_track;
+
 int zf_stage_ingest_worker(const zf_study *s, const zf_mpi_plan *plan)
 {
     int rc = ZF_OK, me = zf_mpi_rank(), stopped = 0;
@@ -875,10 +931,15 @@ int zf_stage_ingest_worker(const zf_study *s, const zf_mpi_plan *plan)
     char *dir = NULL;
     zf_pool *pool = NULL;
     row_job *jobs = NULL;
+    kept_track *kept = NULL;
+    zf_track *wtr = NULL;
+    size_t *wfirst = NULL;
+    uint64_t *row_first = NULL, go = 0;
+    size_t nkept = 0, capkept = 0, nw = 0;
     size_t lo = plan->bounds[me], hi = plan->bounds[me + 1], nsent = 0;
     size_t window = (size_t)zf_jobs() + 1, submitted = lo, waited = lo, nout = zf_metric_nout(&s->metrics);
     if (lo >= hi)
-        return ZF_OK;
+        goto sent; /* more ranks than rows: this one only takes part in the write */
     if ((rc = zf_table_read(s->samples, &t)) != ZF_OK)
         goto done;
     if (t->nrow != plan->nrow) {
@@ -915,6 +976,22 @@ int zf_stage_ingest_worker(const zf_study *s, const zf_mpi_plan *plan)
         waited = r + 1;
         wire w = {0};
         mpi_pack(j, row_rc, 0, nout, &w);
+        /* the samples stay here until the ranks write them */
+        for (size_t k = 0; row_rc == ZF_OK && !j->defer && !w.oom && k < j->n; k++) {
+            if (nkept == capkept) {
+                size_t cap = capkept ? 2 * capkept : 64;
+                kept_track *kt = realloc(kept, cap * sizeof *kt);
+                if (!kt) {
+                    w.oom = 1;
+                    break;
+                }
+                kept = kt;
+                capkept = cap;
+            }
+            kept[nkept].row = r;
+            kept[nkept++].tr = j->tracks[k].tr;
+            zf_track_init(&j->tracks[k].tr);
+        }
         row_job_clear(j);
         if (w.oom) {
             free(w.b);
@@ -944,13 +1021,55 @@ done:
         row_job_clear(&jobs[r % window]);
     }
     zf_pool_free(pool);
+    pool = NULL;
     for (size_t k = 0; jobs && k < window; k++)
         zf_metric_ws_free(jobs[k].ws);
     free(jobs);
+    jobs = NULL;
+    int src = zf_mpi_wait_sends();
+    if (rc == ZF_OK)
+        rc = src;
+sent:
+    /* rank 0 says whether the rows are written and where each sheet row's tracks start */
+    if (zf_mpi_bcast(&go, sizeof go) != ZF_OK) {
+        rc = rc ? rc : zf_error(ZF_EIO, "MPI: rank %d: no word from rank 0", me);
+        go = 0;
+    }
+    if (go) {
+        int wrc = ZF_OK;
+        if (!(row_first = malloc(plan->nrow * sizeof *row_first + 1)))
+            wrc = zf_error(ZF_ENOMEM, "out of memory");
+        /* a broadcast every rank takes part in, with or without room for it */
+        else if (zf_mpi_bcast(row_first, plan->nrow * sizeof *row_first) != ZF_OK)
+            wrc = zf_error(ZF_EIO, "MPI: rank %d: no word from rank 0", me);
+        if (!wrc && (!(wtr = malloc((nkept + 1) * sizeof *wtr)) || !(wfirst = malloc((nkept + 1) * sizeof *wfirst))))
+            wrc = zf_error(ZF_ENOMEM, "out of memory");
+        /* the tracks of the rows rank 0 took, each row's one after the other */
+        for (size_t k = 0, at = 0; !wrc && k < nkept; k++) {
+            if (k == 0 || kept[k].row != kept[k - 1].row)
+                at = row_first[kept[k].row];
+            if (at == MPI_NO_ROW)
+                continue;
+            wtr[nw] = kept[k].tr;
+            wfirst[nw++] = at;
+            at += kept[k].tr.n;
+        }
+        if (wrc)
+            nw = 0;
+        /* a failure here fails the write on every rank */
+        int xrc = zf_experiment_mpi_write_rows(NULL, wrc ? wrc : rc, wtr, wfirst, nw);
+        if (rc == ZF_OK)
+            rc = xrc;
+    }
+    for (size_t k = 0; k < nkept; k++)
+        zf_track_free(&kept[k].tr);
+    free(kept);
+    free(wtr);
+    free(wfirst);
+    free(row_first);
     free(dir);
     zf_table_free(t);
-    int src = zf_mpi_wait_sends();
-    return rc ? rc : src;
+    return rc;
 }
 #endif
 
@@ -973,6 +1092,10 @@ static int ingest_row(zf_pool *pool, row_job *j, ingest_ctx *c, char *sha_out)
         return rc; /* the path or the hash failed: the message says which */
     memcpy(sha_out, j->sha, 64);
     c->row = j->r;
+#ifdef ZF_MPI
+    c->keep_samples = !j->remote || j->defer; /* rank 0 reads the file itself */
+    size_t first_row = zf_experiment_nsamples(c->e);
+#endif
     c->file = zf_table_cell(t, j->r, (size_t)cf);
     c->sha = j->sha;
     c->o = &j->o;
@@ -1005,6 +1128,10 @@ static int ingest_row(zf_pool *pool, row_job *j, ingest_ctx *c, char *sha_out)
         rc = zf_error(ZF_EDATA, "'%s':%zu: '%s' has no track%s%s%s", t->path, t->line[j->r], c->file,
                       j->o.individual ? " for individual '" : "", j->o.individual ? j->o.individual : "",
                       j->o.individual ? "'" : "");
+#ifdef ZF_MPI
+    if (rc == ZF_OK && c->mpi && !c->keep_samples)
+        c->mpi->row_first[j->r] = first_row; /* the rank that read it writes its samples there */
+#endif
     return rc;
 }
 
@@ -1078,6 +1205,7 @@ int zf_stage_ingest(const zf_study *s, zf_experiment *e, const char *command, in
 #ifdef ZF_MPI
     if (zf_mpi_active() && zf_mpi_size() > 1) {
         c.mpi = &mi;
+        zf_experiment_defer_samples(e); /* every rank writes the rows it read */
         if ((rc = mpi_plan(t, dir, keep_going, early != NULL, &mi)) != ZF_OK)
             goto done;
     }
@@ -1171,6 +1299,12 @@ int zf_stage_ingest(const zf_study *s, zf_experiment *e, const char *command, in
     zf_sha256_mem(hashes, 64 * (t->nrow + 1), input_sha);
     if ((rc = zf_experiment_finish_tracks(e)) != ZF_OK)
         goto done;
+#ifdef ZF_MPI
+    /* the samples: each rank writes the rows it read, collectively, with parallel HDF5 */
+    if (c.mpi && ((rc = mpi_send_write_plan(&mi, 1)) != ZF_OK ||
+                  (rc = zf_experiment_mpi_write_rows(e, ZF_OK, mi.mine, mi.mine_first, mi.nmine)) != ZF_OK))
+        goto done;
+#endif
     /* where the study's relative paths start, so that 'zfstress reproduce' finds the inputs again */
     if (!realpath(s->dir, study_dir))
         snprintf(study_dir, sizeof study_dir, "%s", s->dir);
@@ -1205,9 +1339,16 @@ done:
         char why[2048];
         snprintf(why, sizeof why, "%s", zf_errmsg());
         mpi_drain(c.mpi);
+        if (!mi.write_sent)
+            mpi_send_write_plan(&mi, 0); /* the others wait for it */
         if (rc)
             zf_error(rc, "%s", why);
     }
+    for (size_t k = 0; k < mi.nmine; k++)
+        zf_track_free(&mi.mine[k]);
+    free(mi.mine);
+    free(mi.mine_first);
+    free(mi.row_first);
     free(mi.plan.bounds);
     free(mi.received);
     free(mi.stopped);
