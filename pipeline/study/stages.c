@@ -589,7 +589,10 @@ static int row_task(void *arg)
  * contiguous part of the sheet with the same row_task (metrics included) and
  * sends each row's result to rank 0: status and message, SHA-256, reader,
  * tracks and metrics. Rank 0 replays it as if its own pool had read the row,
- * so the experiment, its errors and --keep-going are those of a serial run. */
+ * so the experiment, its errors and --keep-going are those of a serial run;
+ * its writer only counts the rows of /tracks, which every rank then writes
+ * for the tracks it read (zf_experiment_mpi_write_rows), at the rows rank 0
+ * gave them (the write plan: the first row of each sheet row's tracks). */
 typedef struct mpi_ingest {
     zf_mpi_plan plan;
     const char *dir;
@@ -1204,10 +1207,10 @@ int zf_stage_ingest(const zf_study *s, zf_experiment *e, const char *command, in
     }
 #ifdef ZF_MPI
     if (zf_mpi_active() && zf_mpi_size() > 1) {
+        if ((rc = mpi_plan(t, dir, keep_going, early != NULL, &mi)) != ZF_OK)
+            goto done; /* no plan went out: zf_mpi_run_finish releases the others */
         c.mpi = &mi;
         zf_experiment_defer_samples(e); /* every rank writes the rows it read */
-        if ((rc = mpi_plan(t, dir, keep_going, early != NULL, &mi)) != ZF_OK)
-            goto done;
     }
 #endif
     zf_progress prog;
