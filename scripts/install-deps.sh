@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # install-deps.sh: install what zfstress needs to build and test, with apt-get on Debian/Ubuntu.
 # Elsewhere it prints the package names to install by hand.
-# usage: install-deps.sh [reliability]   (reliability: also clang + libFuzzer and valgrind, for
-# scripts/fuzz.sh and scripts/valgrind-demo.sh, which .ci/run runs)
+# usage: install-deps.sh [reliability|mpi]   (reliability: also clang + libFuzzer and valgrind, for
+# scripts/fuzz.sh and scripts/valgrind-demo.sh, which .ci/run runs; mpi: also Open MPI and parallel
+# HDF5 for the ZF_MPI build, scripts/test-mpi.sh)
 set -euo pipefail
 
 # build: compiler, CMake, HDF5 (C), GSL, libpng, cairo, libyaml, OpenSSL (SHA-256), zlib, the font
@@ -13,6 +14,11 @@ packages=(gcc make cmake pkg-config libhdf5-dev hdf5-tools libgsl-dev libpng-dev
 # reliability: clang with its libFuzzer runtime (Debian 12: LLVM 14) for the fuzz harnesses, valgrind
 if [ "${1:-}" = reliability ]; then
     packages+=(clang libclang-rt-14-dev valgrind)
+fi
+# mpi: Open MPI (mpicc, mpirun) and HDF5 built against it; it installs beside the serial libhdf5-dev
+# (hdf5/openmpi next to hdf5/serial) and each build asks for its own (CMakeLists.txt)
+if [ "${1:-}" = mpi ]; then
+    packages+=(libopenmpi-dev openmpi-bin libhdf5-openmpi-dev)
 fi
 
 if ! command -v apt-get >/dev/null 2>&1 || ! command -v dpkg-query >/dev/null 2>&1; then

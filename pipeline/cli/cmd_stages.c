@@ -5,6 +5,9 @@
 #include "zfstress/metrics.h"
 #include "zfstress/pipeline.h"
 #include "zfstress/study.h"
+#ifdef ZF_MPI
+#include "mpi/zfmpi.h"
+#endif
 
 #include <string.h>
 
@@ -68,6 +71,30 @@ void zf_usage_plot(FILE *fp)
 
 typedef enum { ST_INGEST, ST_METRICS, ST_STATS, ST_PLOT, ST_RUN } stage;
 
+#ifdef ZF_MPI
+/* run on every rank of mpirun: rank 0 runs the study, the others read their
+ * part of the subjects for it; only rank 0 prints, with the message of the
+ * rank that failed, and every rank exits with the run's status. */
+static int run_mpi(const char *cmd, const char *study_path, const char *out, const zf_run_opts *ro)
+{
+    zf_study study;
+    zf_outputs o;
+    memset(&o, 0, sizeof o);
+    int rc = zf_study_load(study_path, &study), loaded = rc == ZF_OK;
+    if (rc == ZF_OK)
+        rc = zf_outputs_init(&o, &study, out);
+    if ((rc = zf_mpi_agree(rc)) == ZF_OK)
+        rc = zf_mpi_rank() == 0 ? zf_mpi_run_finish(zf_run(&study, &o, ro, zf_cli_command_line))
+                                : zf_mpi_run_worker(&study, ro);
+    zf_outputs_free(&o);
+    if (loaded)
+        zf_study_free(&study);
+    if (rc)
+        return zf_mpi_rank() == 0 ? zf_cli_fail(cmd, rc) : ZF_EXIT_FAIL;
+    return ZF_EXIT_OK;
+}
+#endif
+
 static int run_stage(const char *cmd, stage which, int argc, char **argv, void (*use)(FILE *))
 {
     const char *study_path = NULL, *out = NULL;
@@ -80,6 +107,10 @@ static int run_stage(const char *cmd, stage which, int argc, char **argv, void (
     int rc = zf_cli_stage_args(cmd, argc, argv, &study_path, &out, ro, use);
     if (rc)
         return rc;
+#ifdef ZF_MPI
+    if (which == ST_RUN && zf_mpi_active())
+        return run_mpi(cmd, study_path, out, ro);
+#endif
     memset(&o, 0, sizeof o);
     if ((rc = zf_study_load(study_path, &study)) != ZF_OK)
         return zf_cli_fail(cmd, rc);

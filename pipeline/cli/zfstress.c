@@ -1,6 +1,9 @@
 /* zfstress.c: the program entry: dispatch table, top-level usage, help and shared option parsing. */
 #include "cli/cli.h"
 #include "zfstress/core.h"
+#ifdef ZF_MPI
+#include "mpi/zfmpi.h"
+#endif
 
 #include <getopt.h>
 #include <stdarg.h>
@@ -176,7 +179,18 @@ int main(int argc, char **argv)
     }
     char *line = join_args(argc, argv);
     zf_cli_command_line = line ? line : "";
+#ifdef ZF_MPI
+    /* only run is spread over ranks; under mpirun or srun its ranks start MPI */
+    if (strcmp(c->name, "run") == 0)
+        zf_mpi_init(&argc, &argv);
+#endif
     int code = c->run(argc - 1, argv + 1);
     free(line);
+#ifdef ZF_MPI
+    code = finish(code < 0 ? ZF_EXIT_OK : code);
+    zf_mpi_finalize();
+    return code;
+#else
     return finish(code < 0 ? ZF_EXIT_OK : code);
+#endif
 }

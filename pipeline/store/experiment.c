@@ -6,6 +6,10 @@
 #include "store/experiment_internal.h"
 
 #include <hdf5.h>
+#ifdef ZF_MPI
+#include "mpi/zfmpi.h"
+#include <mpi.h>
+#endif
 
 #include <errno.h>
 #include <fcntl.h>
@@ -66,6 +70,9 @@ struct zf_experiment {
     int64_t *act_offset;  /* [ntracks + 1] */
     size_t nact;
     int has_activity;
+#ifdef ZF_MPI
+    int defer_samples;    /* /tracks rows are written by every rank (zf_experiment_mpi_write_rows) */
+#endif
 };
 
 static const char *const act_names[5] = {"bin_start", "bin_duration", "inactive_distance", "small_distance", "large_distance"};
@@ -932,6 +939,11 @@ int zf_experiment_append_track(zf_experiment *e, const zf_track *tr, const zf_tr
     if (e->ntracks == 0)
         e->offset[0] = 0;
     size_t n = tr->n;
+#ifdef ZF_MPI
+    if (e->defer_samples)
+        e->rows += n; /* the rows only: their samples come from the ranks */
+    else
+#endif
     for (size_t i = 0; i < n;) {
         size_t take = TRACK_CHUNK - e->stage_n;
         if (take > n - i)
@@ -1546,3 +1558,101 @@ done:
     zf_activity_free(&out);
     return rc;
 }
+
+#ifdef ZF_MPI
+void zf_experiment_defer_samples(zf_experiment *e) { e->defer_samples = 1; }
+
+int zf_experiment_mpi_write_rows(zf_experiment *e, int status, const zf_track *tracks, const size_t *first, size_t n)
+{
+    int rc = status;
+    hid_t fapl = H5I_INVALID_HID, file = H5I_INVALID_HID, dxpl = H5I_INVALID_HID;
+    hid_t ds[2] = {H5I_INVALID_HID, H5I_INVALID_HID}, fs = H5I_INVALID_HID, ms = H5I_INVALID_HID;
+    double *bt = NULL;
+    float *bp = NULL;
+    char *path = NULL;
+    uint64_t len = 0;
+    size_t rows = 0;
+    /* rank 0 lets go of the file (every object closed) while the ranks write it */
+    if (e) {
+        for (int k = 0; k < 5; k++)
+            if (e->dact[k] >= 0) {
+                H5Dclose(e->dact[k]);
+                e->dact[k] = H5I_INVALID_HID;
+            }
+        if (e->dtime >= 0) { H5Dclose(e->dtime); e->dtime = H5I_INVALID_HID; }
+        if (e->dpos >= 0) { H5Dclose(e->dpos); e->dpos = H5I_INVALID_HID; }
+        if (H5Fclose(e->file) < 0)
+            rc = zf_error(ZF_EHDF5, "'%s': cannot write HDF5 file (disk full?)", e->tmp);
+        e->file = H5I_INVALID_HID;
+        len = strlen(e->tmp);
+    }
+    if (zf_mpi_bcast(&len, sizeof len) != ZF_OK || !(path = calloc((size_t)len + 1, 1)) ||
+        (e && memcpy(path, e->tmp, (size_t)len + 1) == NULL) || zf_mpi_bcast(path, (size_t)len + 1) != ZF_OK) {
+        rc = rc ? rc : zf_error(ZF_ENOMEM, "MPI: the experiment file's name could not be sent");
+        goto agreed;
+    }
+    /* this rank's rows: its tracks one after the other, in file order */
+    for (size_t k = 0; k < n; k++)
+        rows += tracks[k].n;
+    if (rc == ZF_OK && (!(bt = malloc(rows * sizeof *bt + 1)) || !(bp = malloc(2 * rows * sizeof *bp + 1))))
+        rc = zf_error(ZF_ENOMEM, "out of memory");
+    for (size_t k = 0, at = 0; rc == ZF_OK && k < n; k++) {
+        const zf_track *tr = &tracks[k];
+        memcpy(bt + at, tr->t, tr->n * sizeof *bt);
+        for (size_t i = 0; i < tr->n; i++) {
+            bp[2 * (at + i)] = (float)tr->x[i]; /* as the serial writer stores them */
+            bp[2 * (at + i) + 1] = (float)tr->y[i];
+        }
+        at += tr->n;
+    }
+agreed:
+    /* every rank enters the collective calls, or none */
+    if ((rc = zf_mpi_agree(rc)) != ZF_OK)
+        goto done;
+    ZF_H5(fapl = H5Pcreate(H5P_FILE_ACCESS), "cannot create property list");
+    ZF_H5(H5Pset_fapl_mpio(fapl, MPI_COMM_WORLD, MPI_INFO_NULL), "cannot set MPI-IO");
+    ZF_H5(file = H5Fopen(path, H5F_ACC_RDWR, fapl), "'%s': cannot open with MPI-IO", path);
+    ZF_H5(ds[0] = H5Dopen2(file, "/tracks/time", H5P_DEFAULT), "cannot open /tracks/time");
+    ZF_H5(ds[1] = H5Dopen2(file, "/tracks/position", H5P_DEFAULT), "cannot open /tracks/position");
+    /* shuffle + deflate + fletcher32 datasets: parallel HDF5 writes them collectively only */
+    ZF_H5(dxpl = H5Pcreate(H5P_DATASET_XFER), "cannot create property list");
+    ZF_H5(H5Pset_dxpl_mpio(dxpl, H5FD_MPIO_COLLECTIVE), "cannot set collective transfer");
+    for (int d = 0; d < 2; d++) {
+        hsize_t mdims[2] = {rows ? rows : 1, 2};
+        ZF_H5(fs = H5Dget_space(ds[d]), "cannot get dataspace");
+        ZF_H5(ms = H5Screate_simple(d + 1, mdims, NULL), "cannot create dataspace");
+        ZF_H5(H5Sselect_none(fs), "cannot select");
+        if (rows == 0)
+            ZF_H5(H5Sselect_none(ms), "cannot select");
+        for (size_t k = 0; k < n; k++) {
+            hsize_t start[2] = {first[k], 0}, count[2] = {tracks[k].n, 2};
+            if (count[0])
+                ZF_H5(H5Sselect_hyperslab(fs, H5S_SELECT_OR, start, NULL, count, NULL), "cannot select rows");
+        }
+        ZF_H5(H5Dwrite(ds[d], d ? H5T_NATIVE_FLOAT : H5T_NATIVE_DOUBLE, ms, fs, dxpl, d ? (void *)bp : (void *)bt),
+              "'%s': cannot write %s with MPI-IO (disk full?)", path, d ? "/tracks/position" : "/tracks/time");
+        H5Sclose(fs);
+        H5Sclose(ms);
+        fs = ms = H5I_INVALID_HID;
+    }
+done:
+    if (ms >= 0) H5Sclose(ms);
+    if (fs >= 0) H5Sclose(fs);
+    if (dxpl >= 0) H5Pclose(dxpl);
+    for (int d = 0; d < 2; d++)
+        if (ds[d] >= 0) H5Dclose(ds[d]);
+    if (file >= 0 && H5Fclose(file) < 0 && rc == ZF_OK)
+        rc = zf_error(ZF_EHDF5, "'%s': cannot write HDF5 file (disk full?)", path);
+    if (fapl >= 0) H5Pclose(fapl);
+    free(bt);
+    free(bp);
+    if (rc)
+        zf_log(ZF_LOG_DEBUG, "rank %d: writing the rows failed: %s", zf_mpi_rank(), zf_errmsg());
+    rc = zf_mpi_agree(rc);
+    /* rank 0 takes the file back for the provenance and the later stages */
+    if (e && (e->file = H5Fopen(e->tmp, H5F_ACC_RDWR, H5P_DEFAULT)) < 0 && rc == ZF_OK)
+        rc = zf_error(ZF_EHDF5, "'%s': cannot open again after the ranks wrote it", e->tmp);
+    free(path);
+    return rc;
+}
+#endif

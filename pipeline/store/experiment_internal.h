@@ -26,4 +26,17 @@ int zf_experiment_wants_metrics(const zf_experiment *e);
 void zf_experiment_attach(zf_experiment *e, void *data, void (*release)(void *));
 void *zf_experiment_attached(const zf_experiment *e);
 
+#ifdef ZF_MPI
+/* (ZF_MPI) Appended tracks count their rows but do not write their samples:
+ * the ranks write them with zf_experiment_mpi_write_rows. */
+void zf_experiment_defer_samples(zf_experiment *e);
+/* (ZF_MPI) Collective over every rank, after zf_experiment_finish_tracks on
+ * rank 0: each rank writes its n tracks (track k at row first[k], in
+ * increasing order) into /tracks/time and /tracks/position with parallel
+ * HDF5. Rank 0 passes its experiment (closed meanwhile and opened again),
+ * the others NULL; status: the rank's own state (a failure stops the write
+ * on every rank). Returns the status of the first rank that failed. */
+int zf_experiment_mpi_write_rows(zf_experiment *e, int status, const zf_track *tracks, const size_t *first, size_t n);
+#endif
+
 #endif

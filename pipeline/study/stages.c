@@ -14,6 +14,11 @@
 #include "core/pool.h"
 #include "store/experiment_internal.h"
 #include "study/study_internal.h"
+#ifdef ZF_MPI
+#include "mpi/zfmpi.h"
+#include <stdint.h>
+#include <sys/stat.h>
+#endif
 
 #include <limits.h>
 #include <math.h>
@@ -213,7 +218,15 @@ typedef struct ingest_ctx {
     size_t n, cap;
     int any_individual;
     struct early_set *early; /* metrics computed at ingest, or NULL */
+#ifdef ZF_MPI
+    struct mpi_ingest *mpi;  /* rows that other ranks read, or NULL */
+    int keep_samples;        /* rank 0 read this row itself: it writes its samples */
+#endif
 } ingest_ctx;
+
+#ifdef ZF_MPI
+static int mpi_keep(struct mpi_ingest *mi, zf_track *tr, size_t first);
+#endif
 
 /* Every reader's track: each time known and later than the one before (metrics divide
  * by the step; a repeated time is a duplicated row or a concatenation). Named by the
@@ -294,6 +307,11 @@ static int ingest_sink(void *vctx, zf_track *tr, const zf_track_info *info)
         return rc;
     zf_log(ZF_LOG_DEBUG, "ingest: %s%s%s: %zu samples", c->file, info->individual[0] ? " individual " : "",
            info->individual, tr->n);
+#ifdef ZF_MPI
+    /* the experiment counted its rows; rank 0 writes them with the others' (the sink may take the arrays) */
+    if (c->mpi && c->keep_samples && (rc = mpi_keep(c->mpi, tr, zf_experiment_nsamples(c->e) - tr->n)) != ZF_OK)
+        return rc;
+#endif
     c->emitted++;
     return ZF_OK;
 }
@@ -328,6 +346,10 @@ typedef struct row_job {
     got_track *tracks;
     size_t n, cap;
     zf_metric_ws *ws;      /* the slot's workspace when metrics are computed at ingest */
+#ifdef ZF_MPI
+    int remote;            /* another rank reads it: received instead of run by the pool */
+    int fatal;             /* that rank stopped (its failure is not the row's alone) */
+#endif
 } row_job;
 
 /* Metrics computed at ingest while each track is in memory, for the metrics
@@ -562,6 +584,498 @@ static int row_task(void *arg)
     return rc ? zf_error(rc, "%s", why) : ZF_OK;
 }
 
+#ifdef ZF_MPI
+/* Rows read by other ranks (ZF_MPI builds under mpirun). Each rank reads a
+ * contiguous part of the sheet with the same row_task (metrics included) and
+ * sends each row's result to rank 0: status and message, SHA-256, reader,
+ * tracks and metrics. Rank 0 replays it as if its own pool had read the row,
+ * so the experiment, its errors and --keep-going are those of a serial run;
+ * its writer only counts the rows of /tracks, which every rank then writes
+ * for the tracks it read (zf_experiment_mpi_write_rows), at the rows rank 0
+ * gave them (the write plan: the first row of each sheet row's tracks). */
+typedef struct mpi_ingest {
+    zf_mpi_plan plan;
+    const char *dir;
+    size_t *received;   /* [nranks]: rows received from each rank */
+    int *stopped;       /* [nranks]: the rank sends no more rows */
+    uint64_t *row_first; /* [nrow]: first /tracks row of each row's tracks (MPI_NO_ROW: not written) */
+    zf_track *mine;     /* tracks rank 0 read itself, and their first rows */
+    size_t *mine_first;
+    size_t nmine, capmine;
+    int write_sent;     /* the write plan went out */
+} mpi_ingest;
+
+#define MPI_NO_ROW UINT64_MAX
+
+/* Rank 0 keeps a track it read (taking its arrays) to write it with the others. */
+static int mpi_keep(mpi_ingest *mi, zf_track *tr, size_t first)
+{
+    if (mi->nmine == mi->capmine) {
+        size_t cap = mi->capmine ? 2 * mi->capmine : 64;
+        zf_track *m = realloc(mi->mine, cap * sizeof *m);
+        if (m)
+            mi->mine = m;
+        size_t *f = m ? realloc(mi->mine_first, cap * sizeof *f) : NULL;
+        if (!f)
+            return zf_error(ZF_ENOMEM, "out of memory");
+        mi->mine_first = f;
+        mi->capmine = cap;
+    }
+    mi->mine[mi->nmine] = *tr;
+    mi->mine_first[mi->nmine++] = first;
+    zf_track_init(tr);
+    return ZF_OK;
+}
+
+/* Rank 0, once: whether the ranks write their rows (go) and where each sheet row's tracks start. */
+static int mpi_send_write_plan(mpi_ingest *mi, int go)
+{
+    uint64_t head = (uint64_t)go;
+    int rc;
+    mi->write_sent = 1;
+    if ((rc = zf_mpi_bcast(&head, sizeof head)) != ZF_OK || !go)
+        return rc;
+    return zf_mpi_bcast(mi->row_first, mi->plan.nrow * sizeof *mi->row_first);
+}
+
+/* A row on the wire: a byte buffer written and read in the same order. */
+typedef struct wire {
+    unsigned char *b;
+    size_t n, cap;
+    int oom;
+} wire;
+
+static void put(wire *w, const void *p, size_t n)
+{
+    if (w->oom)
+        return;
+    if (w->n + n > w->cap) {
+        size_t cap = w->cap ? w->cap : 4096;
+        while (cap < w->n + n)
+            cap *= 2;
+        unsigned char *b = realloc(w->b, cap);
+        if (!b) {
+            w->oom = 1;
+            return;
+        }
+        w->b = b;
+        w->cap = cap;
+    }
+    if (n)
+        memcpy(w->b + w->n, p, n);
+    w->n += n;
+}
+
+static void put_u64(wire *w, uint64_t v) { put(w, &v, sizeof v); }
+
+static void put_str(wire *w, const char *s)
+{
+    put_u64(w, strlen(s));
+    put(w, s, strlen(s));
+}
+
+typedef struct unwire {
+    const unsigned char *b;
+    size_t n, at;
+    int bad;
+} unwire;
+
+static void get(unwire *u, void *p, size_t n)
+{
+    if (u->bad || n > u->n - u->at) {
+        u->bad = 1;
+        memset(p, 0, n);
+        return;
+    }
+    memcpy(p, u->b + u->at, n);
+    u->at += n;
+}
+
+static uint64_t get_u64(unwire *u)
+{
+    uint64_t v;
+    get(u, &v, sizeof v);
+    return v;
+}
+
+/* n doubles, malloc'd (NULL when the message is short of them) */
+static double *get_f64s(unwire *u, uint64_t n)
+{
+    if (u->bad || n > (u->n - u->at) / sizeof(double)) {
+        u->bad = 1;
+        return NULL;
+    }
+    double *v = malloc((size_t)n * sizeof *v + 1);
+    if (!v) {
+        u->bad = 1;
+        return NULL;
+    }
+    get(u, v, (size_t)n * sizeof *v);
+    return v;
+}
+
+static char *get_str(unwire *u)
+{
+    uint64_t n = get_u64(u);
+    if (u->bad || n > u->n - u->at) {
+        u->bad = 1;
+        return NULL;
+    }
+    char *s = malloc((size_t)n + 1);
+    if (!s) {
+        u->bad = 1;
+        return NULL;
+    }
+    get(u, s, (size_t)n);
+    s[n] = '\0';
+    return s;
+}
+
+/* The row's result: rc and message, or (fatal) the sender's own failure. */
+static void mpi_pack(const row_job *j, int rc, int fatal, size_t nout, wire *w)
+{
+    put_u64(w, (uint64_t)(int64_t)rc);
+    put_u64(w, (uint64_t)fatal);
+    put_u64(w, (uint64_t)(j && j->hashed));
+    put_u64(w, (uint64_t)(j && j->defer));
+    static const char no_sha[64];
+    put(w, j ? j->sha : no_sha, 64);
+    put_str(w, j && j->used ? j->used->name : "");
+    put_str(w, rc ? zf_errmsg() : "");
+    put_u64(w, j ? j->n : 0);
+    for (size_t k = 0; j && k < j->n; k++) {
+        const got_track *g = &j->tracks[k];
+        put_u64(w, g->tr.n);
+        put(w, g->tr.t, g->tr.n * sizeof(double));
+        put(w, g->tr.x, g->tr.n * sizeof(double));
+        put(w, g->tr.y, g->tr.n * sizeof(double));
+        put(w, &g->info, sizeof g->info); /* the same binary on every rank; its pointer is set again */
+        put_u64(w, g->info.activity != NULL);
+        if (g->info.activity) {
+            const zf_activity *a = &g->act;
+            put_u64(w, a->n);
+            put(w, a->start_s, a->n * sizeof(double));
+            put(w, a->duration_s, a->n * sizeof(double));
+            put(w, a->inactive_mm, a->n * sizeof(double));
+            put(w, a->small_mm, a->n * sizeof(double));
+            put(w, a->large_mm, a->n * sizeof(double));
+        }
+        put_u64(w, g->whole != NULL);
+        if (g->whole) {
+            put_u64(w, nout);
+            put_u64(w, g->nbin);
+            put(w, g->whole, nout * sizeof(double));
+            put(w, g->binned, nout * g->nbin * sizeof(double));
+        }
+    }
+}
+
+static int mpi_owner(const mpi_ingest *mi, size_t r)
+{
+    int k = 0;
+    while (k + 1 < mi->plan.nranks && mi->plan.bounds[k + 1] <= r)
+        k++;
+    return k;
+}
+
+/* What rank 0 needs of a row before ingest_row replays it. */
+static int mpi_recv_row(mpi_ingest *mi, row_job *j)
+{
+    int from = mpi_owner(mi, j->r), rc;
+    void *buf = NULL;
+    size_t n = 0;
+    char *used = NULL, *msg = NULL;
+    j->fatal = 1;
+    if ((rc = zf_mpi_recv(from, &buf, &n)) != ZF_OK) {
+        mi->stopped[from] = 1;
+        return rc;
+    }
+    mi->received[from]++;
+    unwire u = {buf, n, 0, 0};
+    int row_rc = (int)(int64_t)get_u64(&u);
+    j->fatal = (int)get_u64(&u);
+    j->hashed = (int)get_u64(&u);
+    j->defer = (int)get_u64(&u);
+    get(&u, j->sha, 64);
+    j->sha[64] = '\0';
+    used = get_str(&u);
+    msg = get_str(&u);
+    j->used = used && used[0] ? zf_format_find(used) : NULL;
+    uint64_t nt = get_u64(&u);
+    if (!u.bad && nt <= n && !(j->tracks = calloc((size_t)nt + 1, sizeof *j->tracks)))
+        u.bad = 1;
+    j->cap = (size_t)nt + 1;
+    for (size_t k = 0; !u.bad && k < nt; k++) {
+        got_track *g = &j->tracks[k];
+        zf_track_init(&g->tr);
+        zf_activity_init(&g->act);
+        j->n = k + 1;
+        uint64_t tn = get_u64(&u);
+        g->tr.t = get_f64s(&u, tn);
+        g->tr.x = get_f64s(&u, tn);
+        g->tr.y = get_f64s(&u, tn);
+        g->tr.n = g->tr.cap = u.bad ? 0 : (size_t)tn;
+        get(&u, &g->info, sizeof g->info);
+        g->info.activity = NULL;
+        if (get_u64(&u)) {
+            zf_activity *a = &g->act;
+            uint64_t an = get_u64(&u);
+            a->start_s = get_f64s(&u, an);
+            a->duration_s = get_f64s(&u, an);
+            a->inactive_mm = get_f64s(&u, an);
+            a->small_mm = get_f64s(&u, an);
+            a->large_mm = get_f64s(&u, an);
+            a->n = a->cap = u.bad ? 0 : (size_t)an;
+            g->info.activity = a;
+        }
+        if (get_u64(&u)) {
+            uint64_t nout = get_u64(&u), nb = get_u64(&u);
+            if (nb && nout > n / nb)
+                u.bad = 1;
+            g->whole = get_f64s(&u, nout);
+            g->binned = get_f64s(&u, nout * nb);
+            g->nbin = (size_t)nb;
+        }
+    }
+    int cf = zf_table_col(j->t, "file");
+    if (!u.bad && !(j->path = zf_path_join(mi->dir, zf_table_cell(j->t, j->r, (size_t)cf))))
+        u.bad = 1;
+    if (row_rc != ZF_OK && (!mi->plan.keep_going || j->fatal))
+        mi->stopped[from] = 1;
+    if (u.bad) {
+        /* short or unreadable message (or no memory for it): stop the run */
+        j->hashed = 0;
+        j->fatal = 1;
+        rc = zf_error(ZF_EIO, "MPI: row %zu from rank %d could not be received whole (out of memory?)", j->r + 1, from);
+    } else if (row_rc != ZF_OK) {
+        rc = zf_error(row_rc, "%s", msg);
+    }
+    free(used);
+    free(msg);
+    free(buf);
+    return rc;
+}
+
+/* Rank 0, before its first row: who reads which rows, balanced by samples
+ * (estimated by each track file's size), sent to every rank. */
+static int mpi_plan(const zf_table *t, const char *dir, int keep_going, int early, mpi_ingest *mi)
+{
+    int rc = ZF_OK, cf = zf_table_col(t, "file"), size = zf_mpi_size();
+    double *weight = malloc(t->nrow * sizeof *weight + 1);
+    mi->dir = dir;
+    mi->plan.go = 1;
+    mi->plan.keep_going = keep_going;
+    mi->plan.early = early;
+    mi->plan.nranks = size;
+    mi->plan.nrow = t->nrow;
+    mi->plan.bounds = malloc(((size_t)size + 1) * sizeof *mi->plan.bounds);
+    mi->received = calloc((size_t)size, sizeof *mi->received);
+    mi->stopped = calloc((size_t)size, sizeof *mi->stopped);
+    mi->row_first = malloc(t->nrow * sizeof *mi->row_first + 1);
+    if (!weight || !mi->plan.bounds || !mi->received || !mi->stopped || !mi->row_first) {
+        rc = zf_error(ZF_ENOMEM, "out of memory");
+        goto done;
+    }
+    for (size_t r = 0; r < t->nrow; r++) {
+        char *path = zf_path_join(dir, zf_table_cell(t, r, (size_t)cf));
+        struct stat st;
+        mi->row_first[r] = MPI_NO_ROW;
+        /* a file that cannot be read weighs little: its row fails fast */
+        weight[r] = 1 + (path && stat(path, &st) == 0 ? (double)st.st_size : 0);
+        free(path);
+    }
+    zf_mpi_split(weight, t->nrow, size, mi->plan.bounds);
+    for (int k = 0; k < size; k++)
+        if (mi->plan.bounds[k] < mi->plan.bounds[k + 1])
+            zf_log(ZF_LOG_DEBUG, "ingest: rank %d reads rows %zu..%zu of '%s'", k, mi->plan.bounds[k] + 1,
+                   mi->plan.bounds[k + 1], t->path);
+        else
+            zf_log(ZF_LOG_DEBUG, "ingest: rank %d has no rows (more ranks than subjects)", k);
+    rc = zf_mpi_plan_send(&mi->plan);
+done:
+    free(weight);
+    return rc;
+}
+
+/* Rank 0 stopped early: take (and drop) every row the others still send. */
+static void mpi_drain(mpi_ingest *mi)
+{
+    for (int k = 1; k < mi->plan.nranks; k++) {
+        size_t rows = mi->plan.bounds[k + 1] - mi->plan.bounds[k];
+        while (!mi->stopped[k] && mi->received[k] < rows) {
+            void *buf = NULL;
+            size_t n = 0;
+            if (zf_mpi_recv(k, &buf, &n) != ZF_OK) {
+                mi->stopped[k] = 1;
+                break;
+            }
+            mi->received[k]++;
+            unwire u = {buf, n, 0, 0};
+            int row_rc = (int)(int64_t)get_u64(&u);
+            int fatal = (int)get_u64(&u);
+            if (u.bad || (row_rc != ZF_OK && (!mi->plan.keep_going || fatal)))
+                mi->stopped[k] = 1;
+            free(buf);
+        }
+    }
+    zf_error_clear();
+}
+
+/* A worker's tracks kept for the write: sheet row, and the arrays. */
+typedef struct kept_track {
+    size_t row;
+    zf_track tr;
+} kept_track;
+
+int zf_stage_ingest_worker(const zf_study *s, const zf_mpi_plan *plan)
+{
+    int rc = ZF_OK, me = zf_mpi_rank(), stopped = 0;
+    zf_table *t = NULL;
+    char *dir = NULL;
+    zf_pool *pool = NULL;
+    row_job *jobs = NULL;
+    kept_track *kept = NULL;
+    zf_track *wtr = NULL;
+    size_t *wfirst = NULL;
+    uint64_t *row_first = NULL, go = 0;
+    size_t nkept = 0, capkept = 0, nw = 0;
+    size_t lo = plan->bounds[me], hi = plan->bounds[me + 1], nsent = 0;
+    size_t window = (size_t)zf_jobs() + 1, submitted = lo, waited = lo, nout = zf_metric_nout(&s->metrics);
+    if (lo >= hi)
+        goto sent; /* more ranks than rows: this one only takes part in the write */
+    if ((rc = zf_table_read(s->samples, &t)) != ZF_OK)
+        goto done;
+    if (t->nrow != plan->nrow) {
+        rc = zf_error(ZF_EDATA, "'%s': rank %d read %zu rows, rank 0 %zu: expected the same sample sheet on every node",
+                      s->samples, me, t->nrow, plan->nrow);
+        goto done;
+    }
+    if (!(dir = zf_path_dir(s->samples)) || !(jobs = calloc(window, sizeof *jobs))) {
+        rc = zf_error(ZF_ENOMEM, "out of memory");
+        goto done;
+    }
+    if ((rc = zf_pool_new(zf_jobs(), &pool)) != ZF_OK)
+        goto done;
+    for (size_t k = 0; plan->early && k < window; k++)
+        if (zf_metric_ws_new(&s->arena, &s->metrics, &jobs[k].ws) != ZF_OK) {
+            jobs[k].ws = NULL; /* rank 0 computes that slot's metrics from the file */
+            zf_error_clear();
+        }
+    /* the same window as rank 0's ingest; results go out as they come, without waiting for rank 0 */
+    for (size_t r = lo; r < hi; r++) {
+        for (; submitted < hi && submitted < r + window; submitted++) {
+            row_job *j = &jobs[submitted % window];
+            j->s = s;
+            j->t = t;
+            j->r = submitted;
+            j->dir = dir;
+            zf_sheet_row_opts(s, t, submitted, &j->o, &j->fmt);
+            j->task.fn = row_task;
+            j->task.arg = j;
+            zf_pool_submit(pool, &j->task);
+        }
+        row_job *j = &jobs[r % window];
+        int row_rc = zf_pool_wait(pool, &j->task);
+        waited = r + 1;
+        wire w = {0};
+        mpi_pack(j, row_rc, 0, nout, &w);
+        /* the samples stay here until the ranks write them */
+        for (size_t k = 0; row_rc == ZF_OK && !j->defer && !w.oom && k < j->n; k++) {
+            if (nkept == capkept) {
+                size_t cap = capkept ? 2 * capkept : 64;
+                kept_track *kt = realloc(kept, cap * sizeof *kt);
+                if (!kt) {
+                    w.oom = 1;
+                    break;
+                }
+                kept = kt;
+                capkept = cap;
+            }
+            kept[nkept].row = r;
+            kept[nkept++].tr = j->tracks[k].tr;
+            zf_track_init(&j->tracks[k].tr);
+        }
+        row_job_clear(j);
+        if (w.oom) {
+            free(w.b);
+            rc = zf_error(ZF_ENOMEM, "out of memory");
+            goto done;
+        }
+        if ((rc = zf_mpi_isend_owned(0, w.b, w.n)) != ZF_OK)
+            goto done;
+        nsent++;
+        if (row_rc != ZF_OK && !plan->keep_going) {
+            stopped = 1; /* rank 0 stops at this row */
+            break;
+        }
+    }
+done:
+    if (rc != ZF_OK && !stopped && nsent < hi - lo) {
+        /* rank 0 still waits for rows from here: tell it why none come */
+        wire w = {0};
+        mpi_pack(NULL, rc, 1, nout, &w);
+        if (!w.oom)
+            zf_mpi_isend_owned(0, w.b, w.n);
+        else
+            free(w.b);
+    }
+    for (size_t r = waited; jobs && r < submitted; r++) {
+        zf_pool_cancel(pool, &jobs[r % window].task);
+        row_job_clear(&jobs[r % window]);
+    }
+    zf_pool_free(pool);
+    pool = NULL;
+    for (size_t k = 0; jobs && k < window; k++)
+        zf_metric_ws_free(jobs[k].ws);
+    free(jobs);
+    jobs = NULL;
+    int src = zf_mpi_wait_sends();
+    if (rc == ZF_OK)
+        rc = src;
+sent:
+    /* rank 0 says whether the rows are written and where each sheet row's tracks start */
+    if (zf_mpi_bcast(&go, sizeof go) != ZF_OK) {
+        rc = rc ? rc : zf_error(ZF_EIO, "MPI: rank %d: no word from rank 0", me);
+        go = 0;
+    }
+    if (go) {
+        int wrc = ZF_OK;
+        if (!(row_first = malloc(plan->nrow * sizeof *row_first + 1)))
+            wrc = zf_error(ZF_ENOMEM, "out of memory");
+        /* a broadcast every rank takes part in, with or without room for it */
+        else if (zf_mpi_bcast(row_first, plan->nrow * sizeof *row_first) != ZF_OK)
+            wrc = zf_error(ZF_EIO, "MPI: rank %d: no word from rank 0", me);
+        if (!wrc && (!(wtr = malloc((nkept + 1) * sizeof *wtr)) || !(wfirst = malloc((nkept + 1) * sizeof *wfirst))))
+            wrc = zf_error(ZF_ENOMEM, "out of memory");
+        /* the tracks of the rows rank 0 took, each row's one after the other */
+        for (size_t k = 0, at = 0; !wrc && k < nkept; k++) {
+            if (k == 0 || kept[k].row != kept[k - 1].row)
+                at = row_first[kept[k].row];
+            if (at == MPI_NO_ROW)
+                continue;
+            wtr[nw] = kept[k].tr;
+            wfirst[nw++] = at;
+            at += kept[k].tr.n;
+        }
+        if (wrc)
+            nw = 0;
+        /* a failure here fails the write on every rank */
+        int xrc = zf_experiment_mpi_write_rows(NULL, wrc ? wrc : rc, wtr, wfirst, nw);
+        if (rc == ZF_OK)
+            rc = xrc;
+    }
+    for (size_t k = 0; k < nkept; k++)
+        zf_track_free(&kept[k].tr);
+    free(kept);
+    free(wtr);
+    free(wfirst);
+    free(row_first);
+    free(dir);
+    zf_table_free(t);
+    return rc;
+}
+#endif
+
 /* The writer's part of row r: what the job found, in the order a serial read
  * would meet it; its SHA-256 goes to sha_out (64 hex digits). */
 static int ingest_row(zf_pool *pool, row_job *j, ingest_ctx *c, char *sha_out)
@@ -571,11 +1085,20 @@ static int ingest_row(zf_pool *pool, row_job *j, ingest_ctx *c, char *sha_out)
     const zf_format *used = NULL;
     char why[2048];
     int cf = zf_table_col(t, "file");
+#ifdef ZF_MPI
+    if (j->remote)
+        rc = mpi_recv_row(c->mpi, j);
+    else
+#endif
     rc = zf_pool_wait(pool, &j->task);
     if (!j->hashed)
         return rc; /* the path or the hash failed: the message says which */
     memcpy(sha_out, j->sha, 64);
     c->row = j->r;
+#ifdef ZF_MPI
+    c->keep_samples = !j->remote || j->defer; /* rank 0 reads the file itself */
+    size_t first_row = zf_experiment_nsamples(c->e);
+#endif
     c->file = zf_table_cell(t, j->r, (size_t)cf);
     c->sha = j->sha;
     c->o = &j->o;
@@ -608,6 +1131,10 @@ static int ingest_row(zf_pool *pool, row_job *j, ingest_ctx *c, char *sha_out)
         rc = zf_error(ZF_EDATA, "'%s':%zu: '%s' has no track%s%s%s", t->path, t->line[j->r], c->file,
                       j->o.individual ? " for individual '" : "", j->o.individual ? j->o.individual : "",
                       j->o.individual ? "'" : "");
+#ifdef ZF_MPI
+    if (rc == ZF_OK && c->mpi && !c->keep_samples)
+        c->mpi->row_first[j->r] = first_row; /* the rank that read it writes its samples there */
+#endif
     return rc;
 }
 
@@ -625,6 +1152,10 @@ int zf_stage_ingest(const zf_study *s, zf_experiment *e, const char *command, in
     ingest_ctx c;
     memset(&c, 0, sizeof c);
     memset(&subjects, 0, sizeof subjects);
+#ifdef ZF_MPI
+    mpi_ingest mi;
+    memset(&mi, 0, sizeof mi);
+#endif
 
     if ((rc = zf_table_read(s->samples, &t)) != ZF_OK || (rc = check_sheet(s, t)) != ZF_OK)
         goto done;
@@ -674,6 +1205,14 @@ int zf_stage_ingest(const zf_study *s, zf_experiment *e, const char *command, in
             zf_error_clear();
         }
     }
+#ifdef ZF_MPI
+    if (zf_mpi_active() && zf_mpi_size() > 1) {
+        if ((rc = mpi_plan(t, dir, keep_going, early != NULL, &mi)) != ZF_OK)
+            goto done; /* no plan went out: zf_mpi_run_finish releases the others */
+        c.mpi = &mi;
+        zf_experiment_defer_samples(e); /* every rank writes the rows it read */
+    }
+#endif
     zf_progress prog;
     zf_progress_start(&prog, "ingest", "files", t->nrow);
     for (size_t r = 0; r < t->nrow; r++) {
@@ -687,15 +1226,27 @@ int zf_stage_ingest(const zf_study *s, zf_experiment *e, const char *command, in
             zf_sheet_row_opts(s, t, submitted, &j->o, &j->fmt);
             j->task.fn = row_task;
             j->task.arg = j;
+#ifdef ZF_MPI
+            j->fatal = 0;
+            if ((j->remote = c.mpi && submitted >= mi.plan.bounds[1]) != 0)
+                continue; /* another rank reads it */
+#endif
             zf_pool_submit(pool, &j->task);
         }
         memset(hashes + 64 * (r + 1), '0', 64);
         rc = ingest_row(pool, &jobs[r % window], &c, hashes + 64 * (r + 1));
+#ifdef ZF_MPI
+        int fatal = jobs[r % window].fatal;
+#endif
         row_job_clear(&jobs[r % window]);
         waited = r + 1;
         zf_progress_step(&prog, r + 1);
         if (rc == ZF_OK)
             continue;
+#ifdef ZF_MPI
+        if (fatal)
+            break; /* the rank that reads it stopped: not this row's failure alone */
+#endif
         if (!keep_going || c.emitted > 0 || rc == ZF_ENOMEM)
             break; /* tracks of this row are already written: it cannot be excluded cleanly */
         /* --keep-going: report, exclude the subject, go on */
@@ -751,6 +1302,12 @@ int zf_stage_ingest(const zf_study *s, zf_experiment *e, const char *command, in
     zf_sha256_mem(hashes, 64 * (t->nrow + 1), input_sha);
     if ((rc = zf_experiment_finish_tracks(e)) != ZF_OK)
         goto done;
+#ifdef ZF_MPI
+    /* the samples: each rank writes the rows it read, collectively, with parallel HDF5 */
+    if (c.mpi && ((rc = mpi_send_write_plan(&mi, 1)) != ZF_OK ||
+                  (rc = zf_experiment_mpi_write_rows(e, ZF_OK, mi.mine, mi.mine_first, mi.nmine)) != ZF_OK))
+        goto done;
+#endif
     /* where the study's relative paths start, so that 'zfstress reproduce' finds the inputs again */
     if (!realpath(s->dir, study_dir))
         snprintf(study_dir, sizeof study_dir, "%s", s->dir);
@@ -774,9 +1331,31 @@ int zf_stage_ingest(const zf_study *s, zf_experiment *e, const char *command, in
 done:
     /* rows still in the pool are dropped; the writer's chunks are flushed or dropped */
     for (size_t r = waited; jobs && r < submitted; r++) {
+#ifdef ZF_MPI
+        if (!jobs[r % window].remote)
+#endif
         zf_pool_cancel(pool, &jobs[r % window].task);
         row_job_clear(&jobs[r % window]);
     }
+#ifdef ZF_MPI
+    if (c.mpi) {
+        char why[2048];
+        snprintf(why, sizeof why, "%s", zf_errmsg());
+        mpi_drain(c.mpi);
+        if (!mi.write_sent)
+            mpi_send_write_plan(&mi, 0); /* the others wait for it */
+        if (rc)
+            zf_error(rc, "%s", why);
+    }
+    for (size_t k = 0; k < mi.nmine; k++)
+        zf_track_free(&mi.mine[k]);
+    free(mi.mine);
+    free(mi.mine_first);
+    free(mi.row_first);
+    free(mi.plan.bounds);
+    free(mi.received);
+    free(mi.stopped);
+#endif
     zf_experiment_set_pool(e, NULL);
     zf_pool_free(pool);
     for (size_t k = 0; jobs && k < window; k++)
