@@ -686,12 +686,50 @@ done:
     return rc;
 }
 
+/* Create /tracks/time and /tracks/position in group g with rows rows (the
+ * serial writer starts at 0 and extends them as chunks arrive). Under MPI
+ * every rank calls this with the same arguments: creation is collective. */
+static int create_track_datasets(hid_t g, hsize_t rows, hid_t *dtime, hid_t *dpos)
+{
+    int rc = ZF_OK;
+    hid_t space = H5I_INVALID_HID, dcpl = H5I_INVALID_HID;
+    hsize_t dims1[1] = {rows}, max1[1] = {H5S_UNLIMITED}, chunk1[1] = {TRACK_CHUNK};
+    hsize_t dims2[2] = {rows, 2}, max2[2] = {H5S_UNLIMITED, 2}, chunk2[2] = {TRACK_CHUNK, 2};
+    /* the order of h5py's pipeline: the checksum covers the stored bytes.
+     * Chunks are encoded by zf_chunk_encode and written with H5Dwrite_chunk;
+     * readers see ordinary shuffle + deflate + fletcher32 datasets. */
+    ZF_H5(dcpl = plist_nodates(H5P_DATASET_CREATE), "cannot create property list");
+    ZF_H5(H5Pset_chunk(dcpl, 1, chunk1), "cannot set chunking");
+    ZF_H5(H5Pset_shuffle(dcpl), "cannot set shuffle");
+    ZF_H5(H5Pset_deflate(dcpl, 1), "cannot set deflate");
+    ZF_H5(H5Pset_fletcher32(dcpl), "cannot set fletcher32");
+    ZF_H5(space = H5Screate_simple(1, dims1, max1), "cannot create dataspace");
+    ZF_H5(*dtime = H5Dcreate2(g, "time", H5T_IEEE_F64LE, space, H5P_DEFAULT, dcpl, H5P_DEFAULT), "cannot create /tracks/time");
+    H5Sclose(space);
+    space = H5I_INVALID_HID;
+    H5Pclose(dcpl);
+    ZF_H5(dcpl = plist_nodates(H5P_DATASET_CREATE), "cannot create property list");
+    ZF_H5(H5Pset_chunk(dcpl, 2, chunk2), "cannot set chunking");
+    ZF_H5(H5Pset_shuffle(dcpl), "cannot set shuffle");
+    ZF_H5(H5Pset_deflate(dcpl, 1), "cannot set deflate");
+    ZF_H5(H5Pset_fletcher32(dcpl), "cannot set fletcher32");
+    ZF_H5(space = H5Screate_simple(2, dims2, max2), "cannot create dataspace");
+    ZF_H5(*dpos = H5Dcreate2(g, "position", H5T_IEEE_F32LE, space, H5P_DEFAULT, dcpl, H5P_DEFAULT), "cannot create /tracks/position");
+    if ((rc = set_text_attr(*dtime, "units", "s")) ||
+        (rc = set_text_attr(*dtime, "description", "time from trial start of every sample of every subject; rows offset[i]..offset[i+1]-1 are subject i")) ||
+        (rc = set_text_attr(*dpos, "units", "mm")) ||
+        (rc = set_text_attr(*dpos, "description", "position (x, y) with y pointing up (0 at the tank floor for side views); NaN when missing")))
+        goto done;
+done:
+    if (dcpl >= 0) H5Pclose(dcpl);
+    if (space >= 0) H5Sclose(space);
+    return rc;
+}
+
 static int open_track_datasets(zf_experiment *e)
 {
     int rc = ZF_OK;
-    hid_t g = H5I_INVALID_HID, space = H5I_INVALID_HID, dcpl = H5I_INVALID_HID;
-    hsize_t zero1[1] = {0}, max1[1] = {H5S_UNLIMITED}, chunk1[1] = {TRACK_CHUNK};
-    hsize_t zero2[2] = {0, 2}, max2[2] = {H5S_UNLIMITED, 2}, chunk2[2] = {TRACK_CHUNK, 2};
+    hid_t g = H5I_INVALID_HID;
     if ((rc = ensure_group(e->file, "/tracks", &g)) != ZF_OK)
         goto done;
     if (H5Lexists(g, "time", H5P_DEFAULT) > 0) {
@@ -703,36 +741,21 @@ static int open_track_datasets(zf_experiment *e)
         rc = zf_error(ZF_ENOMEM, "out of memory");
         goto done;
     }
-    /* the order of h5py's pipeline: the checksum covers the stored bytes.
-     * Chunks are encoded by zf_chunk_encode and written with H5Dwrite_chunk;
-     * readers see ordinary shuffle + deflate + fletcher32 datasets. */
-    ZF_H5(dcpl = plist_nodates(H5P_DATASET_CREATE), "cannot create property list");
-    ZF_H5(H5Pset_chunk(dcpl, 1, chunk1), "cannot set chunking");
-    ZF_H5(H5Pset_shuffle(dcpl), "cannot set shuffle");
-    ZF_H5(H5Pset_deflate(dcpl, 1), "cannot set deflate");
-    ZF_H5(H5Pset_fletcher32(dcpl), "cannot set fletcher32");
-    ZF_H5(space = H5Screate_simple(1, zero1, max1), "cannot create dataspace");
-    ZF_H5(e->dtime = H5Dcreate2(g, "time", H5T_IEEE_F64LE, space, H5P_DEFAULT, dcpl, H5P_DEFAULT), "cannot create /tracks/time");
-    H5Sclose(space);
-    space = H5I_INVALID_HID;
-    H5Pclose(dcpl);
-    ZF_H5(dcpl = plist_nodates(H5P_DATASET_CREATE), "cannot create property list");
-    ZF_H5(H5Pset_chunk(dcpl, 2, chunk2), "cannot set chunking");
-    ZF_H5(H5Pset_shuffle(dcpl), "cannot set shuffle");
-    ZF_H5(H5Pset_deflate(dcpl, 1), "cannot set deflate");
-    ZF_H5(H5Pset_fletcher32(dcpl), "cannot set fletcher32");
-    ZF_H5(space = H5Screate_simple(2, zero2, max2), "cannot create dataspace");
-    ZF_H5(e->dpos = H5Dcreate2(g, "position", H5T_IEEE_F32LE, space, H5P_DEFAULT, dcpl, H5P_DEFAULT), "cannot create /tracks/position");
-    if ((rc = set_text_attr(e->dtime, "units", "s")) ||
-        (rc = set_text_attr(e->dtime, "description", "time from trial start of every sample of every subject; rows offset[i]..offset[i+1]-1 are subject i")) ||
-        (rc = set_text_attr(e->dpos, "units", "mm")) ||
-        (rc = set_text_attr(e->dpos, "description", "position (x, y) with y pointing up (0 at the tank floor for side views); NaN when missing")))
-        goto done;
+    rc = create_track_datasets(g, 0, &e->dtime, &e->dpos);
 done:
-    if (dcpl >= 0) H5Pclose(dcpl);
-    if (space >= 0) H5Sclose(space);
     if (g >= 0) H5Gclose(g);
     return rc;
+}
+
+/* The track datasets are still to be created by this writer (not when the
+ * ranks of an MPI run create and write them together). */
+static int tracks_unopened(const zf_experiment *e)
+{
+#ifdef ZF_MPI
+    if (e->defer_samples)
+        return 0;
+#endif
+    return e->dtime < 0;
 }
 
 /* Extend both track datasets to rows. */
@@ -932,7 +955,7 @@ int zf_experiment_append_track(zf_experiment *e, const zf_track *tr, const zf_tr
 {
     int rc = ZF_OK;
     hid_t fspace = H5I_INVALID_HID, mspace = H5I_INVALID_HID;
-    if (e->dtime < 0 && (rc = open_track_datasets(e)) != ZF_OK)
+    if (tracks_unopened(e) && (rc = open_track_datasets(e)) != ZF_OK)
         return rc;
     if ((rc = grow_sources(e)) != ZF_OK)
         return rc;
@@ -1011,7 +1034,7 @@ int zf_experiment_finish_tracks(zf_experiment *e)
     int rc = ZF_OK;
     hid_t g = H5I_INVALID_HID;
     hsize_t dims[1] = {e->ntracks + 1};
-    if (e->dtime < 0 && (rc = open_track_datasets(e)) != ZF_OK)
+    if (tracks_unopened(e) && (rc = open_track_datasets(e)) != ZF_OK)
         return rc;
     if ((rc = grow_sources(e)) != ZF_OK)
         return rc;
@@ -1020,7 +1043,8 @@ int zf_experiment_finish_tracks(zf_experiment *e)
     /* the last, partial chunk, then everything still in flight */
     if (e->stage_t && e->stage_n > 0 && (rc = cut_chunk(e)) != ZF_OK)
         return rc;
-    if ((rc = drain(e, 1)) != ZF_OK || (e->ext != (hsize_t)e->rows && (rc = extend_tracks(e, (hsize_t)e->rows)) != ZF_OK))
+    if ((rc = drain(e, 1)) != ZF_OK ||
+        (e->dtime >= 0 && e->ext != (hsize_t)e->rows && (rc = extend_tracks(e, (hsize_t)e->rows)) != ZF_OK))
         return rc;
     if ((rc = ensure_group(e->file, "/tracks", &g)) != ZF_OK)
         return rc;
@@ -1570,8 +1594,9 @@ int zf_experiment_mpi_write_rows(zf_experiment *e, int status, const zf_track *t
     double *bt = NULL;
     float *bp = NULL;
     char *path = NULL;
-    uint64_t len = 0;
+    uint64_t len = 0, total = 0;
     size_t rows = 0;
+    hid_t g = H5I_INVALID_HID;
     /* rank 0 lets go of the file (every object closed) while the ranks write it */
     if (e) {
         for (int k = 0; k < 5; k++)
@@ -1585,8 +1610,9 @@ int zf_experiment_mpi_write_rows(zf_experiment *e, int status, const zf_track *t
             rc = zf_error(ZF_EHDF5, "'%s': cannot write HDF5 file (disk full?)", e->tmp);
         e->file = H5I_INVALID_HID;
         len = strlen(e->tmp);
+        total = (uint64_t)e->rows;
     }
-    if (zf_mpi_bcast(&len, sizeof len) != ZF_OK || !(path = calloc((size_t)len + 1, 1)) ||
+    if (zf_mpi_bcast(&total, sizeof total) != ZF_OK || zf_mpi_bcast(&len, sizeof len) != ZF_OK || !(path = calloc((size_t)len + 1, 1)) ||
         (e && memcpy(path, e->tmp, (size_t)len + 1) == NULL) || zf_mpi_bcast(path, (size_t)len + 1) != ZF_OK) {
         rc = rc ? rc : zf_error(ZF_ENOMEM, "MPI: the experiment file's name could not be sent");
         goto agreed;
@@ -1612,8 +1638,10 @@ agreed:
     ZF_H5(fapl = H5Pcreate(H5P_FILE_ACCESS), "cannot create property list");
     ZF_H5(H5Pset_fapl_mpio(fapl, MPI_COMM_WORLD, MPI_INFO_NULL), "cannot set MPI-IO");
     ZF_H5(file = H5Fopen(path, H5F_ACC_RDWR, fapl), "'%s': cannot open with MPI-IO", path);
-    ZF_H5(ds[0] = H5Dopen2(file, "/tracks/time", H5P_DEFAULT), "cannot open /tracks/time");
-    ZF_H5(ds[1] = H5Dopen2(file, "/tracks/position", H5P_DEFAULT), "cannot open /tracks/position");
+    /* every rank creates the datasets at their final size, with the same calls (collective) */
+    ZF_H5(g = H5Gopen2(file, "/tracks", H5P_DEFAULT), "'%s': cannot open /tracks", path);
+    if ((rc = create_track_datasets(g, (hsize_t)total, &ds[0], &ds[1])) != ZF_OK)
+        goto done;
     /* shuffle + deflate + fletcher32 datasets: parallel HDF5 writes them collectively only */
     ZF_H5(dxpl = H5Pcreate(H5P_DATASET_XFER), "cannot create property list");
     ZF_H5(H5Pset_dxpl_mpio(dxpl, H5FD_MPIO_COLLECTIVE), "cannot set collective transfer");
@@ -1641,6 +1669,7 @@ done:
     if (dxpl >= 0) H5Pclose(dxpl);
     for (int d = 0; d < 2; d++)
         if (ds[d] >= 0) H5Dclose(ds[d]);
+    if (g >= 0) H5Gclose(g);
     if (file >= 0 && H5Fclose(file) < 0 && rc == ZF_OK)
         rc = zf_error(ZF_EHDF5, "'%s': cannot write HDF5 file (disk full?)", path);
     if (fapl >= 0) H5Pclose(fapl);
