@@ -320,6 +320,18 @@ static void created_stamp(char *buf, size_t size)
     strftime(buf, size, "%Y-%m-%dT%H:%M:%SZ", &tmv);
 }
 
+/* A failure inside the experiment file names it: messages of the HDF5 layer
+ * ("cannot write dataset 'x' (disk full?)") do not know the file's path. */
+static int at_file(const zf_experiment *e, int rc)
+{
+    if (rc != ZF_OK && e && zf_errmsg()[0] != '\'') {
+        char msg[1024];
+        snprintf(msg, sizeof msg, "%s", zf_errmsg());
+        zf_error(rc, "'%s': %s", e->path, msg);
+    }
+    return rc;
+}
+
 int zf_experiment_create(const char *path, zf_experiment **out)
 {
     int rc = ZF_OK;
@@ -577,7 +589,7 @@ done:
     free(num);
     free(str);
     if (g >= 0) H5Gclose(g);
-    return rc;
+    return at_file(e, rc);
 }
 
 int zf_experiment_read_subjects(zf_experiment *e, zf_table **out)
@@ -683,7 +695,7 @@ done:
     free(num);
     free(str);
     zf_table_free(t);
-    return rc;
+    return at_file(e, rc);
 }
 
 /* Create /tracks/time and /tracks/position in group g with rows rows (the
@@ -1026,7 +1038,7 @@ int zf_experiment_append_track(zf_experiment *e, const zf_track *tr, const zf_tr
 done:
     if (fspace >= 0) H5Sclose(fspace);
     if (mspace >= 0) H5Sclose(mspace);
-    return rc;
+    return at_file(e, rc);
 }
 
 int zf_experiment_finish_tracks(zf_experiment *e)
@@ -1080,7 +1092,7 @@ int zf_experiment_finish_tracks(zf_experiment *e)
 done:
     free(missing);
     if (g >= 0) H5Gclose(g);
-    return rc;
+    return at_file(e, rc);
 }
 
 size_t zf_experiment_nsubjects(const zf_experiment *e) { return e->ntracks; }
@@ -1115,7 +1127,7 @@ done:
     if (fs >= 0) H5Sclose(fs);
     if (ms >= 0) H5Sclose(ms);
     if (dt >= 0) H5Dclose(dt);
-    return rc;
+    return at_file(e, rc);
 }
 
 int zf_experiment_read_track(zf_experiment *e, size_t i, zf_track *tr)
@@ -1166,7 +1178,7 @@ done:
     if (dp >= 0) H5Dclose(dp);
     free(pos);
     zf_track_free(&t);
-    return rc;
+    return at_file(e, rc);
 }
 
 int zf_experiment_write_metric(zf_experiment *e, const char *name, const char *unit,
@@ -1183,7 +1195,7 @@ int zf_experiment_write_metric(zf_experiment *e, const char *name, const char *u
 done:
     if (ds >= 0) H5Dclose(ds);
     if (g >= 0) H5Gclose(g);
-    return rc;
+    return at_file(e, rc);
 }
 
 int zf_experiment_write_binned(zf_experiment *e, const char *name, const char *unit,
@@ -1202,7 +1214,7 @@ int zf_experiment_write_binned(zf_experiment *e, const char *name, const char *u
     rc = write_dataset(g, name, H5T_NATIVE_DOUBLE, H5T_IEEE_F64LE, 2, dims, v, unit, desc);
 done:
     if (g >= 0) H5Gclose(g);
-    return rc;
+    return at_file(e, rc);
 }
 
 int zf_experiment_read_binned(zf_experiment *e, const char *name, double **v, size_t *nbin,
@@ -1256,7 +1268,7 @@ done:
     if (bs >= 0) H5Dclose(bs);
     if (space >= 0) H5Sclose(space);
     if (ds >= 0) H5Dclose(ds);
-    return rc;
+    return at_file(e, rc);
 }
 
 int zf_experiment_read_metric(zf_experiment *e, const char *name, double *v, size_t n)
@@ -1280,7 +1292,7 @@ int zf_experiment_read_metric(zf_experiment *e, const char *name, double *v, siz
 done:
     if (space >= 0) H5Sclose(space);
     if (ds >= 0) H5Dclose(ds);
-    return rc;
+    return at_file(e, rc);
 }
 
 void zf_strv_free(char **v, size_t n)
@@ -1325,7 +1337,7 @@ int zf_experiment_list_metrics(zf_experiment *e, char ***names, size_t *n)
 done:
     zf_strv_free(v, k + 1 <= info.nlinks ? k + 1 : k);
     if (g >= 0) H5Gclose(g);
-    return rc;
+    return at_file(e, rc);
 }
 
 int zf_experiment_write_stats(zf_experiment *e, const zf_stat_table *t)
@@ -1368,7 +1380,7 @@ done:
     free(s);
     free(d);
     if (g >= 0) H5Gclose(g);
-    return rc;
+    return at_file(e, rc);
 }
 
 int zf_experiment_set_text(zf_experiment *e, const char *group, const char *key, const char *value)
@@ -1379,7 +1391,7 @@ int zf_experiment_set_text(zf_experiment *e, const char *group, const char *key,
         return rc;
     rc = set_text_attr(g, key, value);
     H5Gclose(g);
-    return rc;
+    return at_file(e, rc);
 }
 
 int zf_experiment_get_text(zf_experiment *e, const char *group, const char *key, char **value)
@@ -1394,7 +1406,7 @@ int zf_experiment_get_text(zf_experiment *e, const char *group, const char *key,
         zf_error(rc, "'%s': %s has no attribute '%s'", e->path, group, key);
 done:
     if (g >= 0) H5Gclose(g);
-    return rc;
+    return at_file(e, rc);
 }
 
 /* Read a 1-D dataset of /stats as strings (string type) or numbers (else). */
@@ -1534,7 +1546,7 @@ done:
     for (int i = 0; i < NN; i++)
         free(d[i]);
     if (g >= 0) H5Gclose(g);
-    return rc;
+    return at_file(e, rc);
 }
 
 int zf_experiment_read_activity(zf_experiment *e, size_t i, zf_activity *a)
@@ -1580,7 +1592,7 @@ done:
     if (ms >= 0) H5Sclose(ms);
     if (ds >= 0) H5Dclose(ds);
     zf_activity_free(&out);
-    return rc;
+    return at_file(e, rc);
 }
 
 #ifdef ZF_MPI

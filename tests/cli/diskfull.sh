@@ -33,7 +33,7 @@ cp study_b.yaml s/study.yaml # the runs below would rewrite every output
 for kb in 64 400 2000; do
     rm -rf out && cp -a ref_a out
     expect 1 bash -c 'trap "" XFSZ; ulimit -f "$1"; exec "$0" run s/study.yaml --out out -q --force' "$ZF" "$kb"
-    stderr_has "^zfstress run: .*(File too large|disk full|Write Error)"
+    stderr_has "^zfstress run: .*'out/[^']+'.*(File too large|disk full|Write Error)"
     assert "limit ${kb} KiB: earlier outputs whole" whole out
     assert "limit ${kb} KiB: zfstress verify passes on the experiment left in place" "$ZF" verify out/experiment.h5
 done
@@ -46,7 +46,7 @@ if unshare -m bash -c 'mkdir -p m && mount -t tmpfs -o size=64k tmpfs m' 2>/dev/
     kb=$(( $(du -sk ref_a | cut -f1) + 256 ))
     expect 1 unshare -m bash -c 'mount -t tmpfs -o size="$1"k tmpfs out && cp -a ref_a/. out/ &&
         { "$0" run s/study.yaml --out out -q --force; rc=$?; rm -rf after; cp -a out after; exit $rc; }' "$ZF" "$kb"
-    stderr_has "^zfstress run: .*(No space left on device|disk full|Write Error)"
+    stderr_has "^zfstress run: .*'out/[^']+'.*(No space left on device|disk full|Write Error)"
     assert "tmpfs full: earlier outputs whole" whole after
     # a read-only output directory: nothing can change
     rm -rf out && cp -a ref_a out
