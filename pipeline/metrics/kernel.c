@@ -56,12 +56,10 @@ struct zf_metric_ws {
     /* the track of the current call */
     const double *t;
     size_t n;
-    /* the bins of the last two intervals and instants asked about (a sample
-     * and the step before it ask about the same ones many times) */
-    struct { double s, e; size_t k; int one; } rc_[2];
-    struct { double t; size_t k; int ok; } pc_[2];
-    int rnext, pnext;
-    size_t khint; /* the bin the last lookup ended in */
+    /* the bin the last lookup ended in and its edges [klo, khi): most
+     * questions are about it (empty, klo > khi, when there are no bins) */
+    size_t khint;
+    double klo, khi;
 };
 
 #define F(acc, off) (*(double *)(void *)((char *)(acc) + (off)))
@@ -101,11 +99,10 @@ static int bin_range(const wins *w, double s, double e, size_t *b0, size_t *b1)
     return 1;
 }
 
-/* Whether [s, e) lies inside one bin, and which: the common case, where
- * the general split below gives that bin e - s and the others nothing. */
 /* A bin at or next to the one holding t, found by walking from the last one
  * (times mostly increase, so this is a step or two; no division). Callers
- * check containment against edge(), so any starting bin gives their answer. */
+ * check containment against edge(), so any starting bin gives their answer.
+ * Remembers the bin and its edges for the inline tests below. */
 static size_t bin_near(zf_metric_ws *w, double t)
 {
     const wins *W = &w->W;
@@ -114,89 +111,73 @@ static size_t bin_near(zf_metric_ws *w, double t)
         return 0;
     if (k >= n)
         k = n - 1;
-    if (isnan(t))
-        return k;
-    while (k + 1 < n && t >= edge(W, k + 1))
-        k++;
-    while (k > 0 && t < edge(W, k))
-        k--;
+    if (!isnan(t)) {
+        while (k + 1 < n && t >= edge(W, k + 1))
+            k++;
+        while (k > 0 && t < edge(W, k))
+            k--;
+    }
     w->khint = k;
+    w->klo = edge(W, k);
+    w->khi = edge(W, k + 1);
     return k;
 }
 
+/* Whether [s, e) lies inside one bin, and which: the common case, where
+ * the general split below gives that bin e - s and the others nothing.
+ * The answer depends on s and e only: the bin c at or next to s, when
+ * edge(c) <= s and e <= edge(c + 1). */
 static int one_bin_miss(zf_metric_ws *w, double s, double e, size_t *k)
 {
-    int i = w->rnext;
-    w->rnext ^= 1;
-    w->rc_[i].s = s;
-    w->rc_[i].e = e;
-    w->rc_[i].one = 0;
-    w->rc_[i].k = 0;
-    if (nwin(&w->W) > 0) {
-        size_t c = bin_near(w, s);
-        if (s >= edge(&w->W, c) && e <= edge(&w->W, c + 1)) {
-            w->rc_[i].one = 1;
-            w->rc_[i].k = c;
-        }
+    *k = 0;
+    if (nwin(&w->W) == 0)
+        return 0;
+    size_t c = bin_near(w, s);
+    if (s >= w->klo && e <= w->khi) {
+        *k = c;
+        return 1;
     }
-    *k = w->rc_[i].k;
-    return w->rc_[i].one;
+    return 0;
 }
 
 static inline int one_bin(zf_metric_ws *w, double s, double e, size_t *k)
 {
-    if (w->rc_[0].s == s && w->rc_[0].e == e) {
-        *k = w->rc_[0].k;
-        return w->rc_[0].one;
-    }
-    if (w->rc_[1].s == s && w->rc_[1].e == e) {
-        *k = w->rc_[1].k;
-        return w->rc_[1].one;
+    if (s >= w->klo && e <= w->khi) { /* the remembered bin (its edges are edge(khint), edge(khint + 1)) */
+        *k = w->khint;
+        return 1;
     }
     return one_bin_miss(w, s, e, k);
 }
 
-/* bin_of, remembered for the last two instants. */
+/* The bin whose [edge(b), edge(b + 1)) holds t, if any. */
 static int bin_at_miss(zf_metric_ws *w, double t, size_t *b)
 {
-    int i = w->pnext;
-    w->pnext ^= 1;
-    w->pc_[i].t = t;
-    w->pc_[i].k = 0;
-    w->pc_[i].ok = 0;
-    /* the bin whose [edge(b), edge(b + 1)) holds t, if any */
-    if (nwin(&w->W) > 0) {
-        size_t c = bin_near(w, t);
-        if (t >= edge(&w->W, c) && t < edge(&w->W, c + 1)) {
-            w->pc_[i].ok = 1;
-            w->pc_[i].k = c;
-        }
+    *b = 0;
+    if (nwin(&w->W) == 0)
+        return 0;
+    size_t c = bin_near(w, t);
+    if (t >= w->klo && t < w->khi) {
+        *b = c;
+        return 1;
     }
-    *b = w->pc_[i].k;
-    return w->pc_[i].ok;
+    return 0;
 }
 
 static inline int bin_at(zf_metric_ws *w, double t, size_t *b)
 {
-    if (w->pc_[0].t == t) {
-        *b = w->pc_[0].k;
-        return w->pc_[0].ok;
-    }
-    if (w->pc_[1].t == t) {
-        *b = w->pc_[1].k;
-        return w->pc_[1].ok;
+    if (t >= w->klo && t < w->khi) {
+        *b = w->khint;
+        return 1;
     }
     return bin_at_miss(w, t, b);
 }
 
-/* Forget the remembered bins (the windows changed). */
+/* Forget the remembered bin (the windows changed). */
 static void forget_bins(zf_metric_ws *w)
 {
-    for (int i = 0; i < 2; i++) {
-        w->rc_[i].s = w->rc_[i].e = NAN;
-        w->pc_[i].t = NAN;
-    }
     w->khint = 0;
+    w->klo = INFINITY;
+    w->khi = -INFINITY;
 }
 
 /* Time [s, e) adds its length (split at the bin edges). */
@@ -666,6 +647,21 @@ static double track_cum(const void *ctx, double t)
 
 /* ---- the pass ---- */
 
+/* The length of a displacement: sqrt(dx^2 + dy^2) in doubles, which is within
+ * one ulp of hypot (the two roundings of the squares and the one of the sum
+ * cost at most half an ulp each before the square root halves them) and a
+ * fifth of its time; hypot where the squares could overflow or lose bits to
+ * underflow, and for NaN and infinities. */
+static inline double step_len(double dx, double dy)
+{
+    double q = dx * dx + dy * dy;
+    if (q >= 0x1p-900 && q <= 0x1p900)
+        return sqrt(q);
+    if (dx == 0 && dy == 0)
+        return 0.0;
+    return hypot(dx, dy);
+}
+
 typedef struct state {
     int prev_top;                 /* -1 unknown (missing) */
     int prev_zone[ZF_MAX_ZONES];
@@ -759,7 +755,7 @@ static void heading_step(zf_metric_ws *w, state *s, size_t i, double step_d)
     }
     /* from the point the step started at, the step's own length is the same hypot */
     double dx = x[i] - s->kx, dy = y[i] - s->ky;
-    double d = s->kx == x[i - 1] && s->ky == y[i - 1] ? step_d : hypot(dx, dy);
+    double d = s->kx == x[i - 1] && s->ky == y[i - 1] ? step_d : step_len(dx, dy);
     if (!(d > 0) || d < w->p.turn_min_step_mm)
         return;
     double h = atan2(dy, dx);
@@ -829,7 +825,7 @@ static void step(zf_metric_ws *w, state *s, size_t i, size_t *m)
     const zf_metric_params *p = &w->p;
     const double *t = w->t;
     double a = t[i - 1], b = t[i], h = b - a;
-    double d = hypot(w->x[i] - w->x[i - 1], w->y[i] - w->y[i - 1]), v = d / h;
+    double d = step_len(w->x[i] - w->x[i - 1], w->y[i] - w->y[i - 1]), v = d / h;
     if (v > p->teleport_speed_mm_s) {
         add_event(w, OFF(teleports), a, 1.0);
         w->cum[i] = w->cum[i - 1];
@@ -852,7 +848,8 @@ static void step(zf_metric_ws *w, state *s, size_t i, size_t *m)
         s->nring++;
     w->ring[s->ring_pos] = v;
     s->ring_sum += v;
-    s->ring_pos = (s->ring_pos + 1) % w->nring;
+    if (++s->ring_pos == w->nring)
+        s->ring_pos = 0;
     double va = s->nring == 1 ? s->ring_sum : s->ring_sum / (double)s->nring; /* x / 1 is x */
     if (va > p->move_start_mm_s)
         s->mobile = 1;
