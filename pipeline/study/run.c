@@ -330,6 +330,7 @@ int zf_run(const zf_study *s, const zf_outputs *o, const zf_run_opts *ro, const 
     if ((rc = zf_mkdir_p(o->dir)))
         return rc;
     zf_jobs_set(ro->jobs); /* threads of the per-subject stages */
+    zf_outfiles_defer(1);  /* the outputs are fsync'd and renamed together (zf_outfiles_flush) */
     if ((log = fopen(o->log, "a")) != NULL) {
         zf_log_set_file(log);
         fprintf(log, "== %s\n", command ? command : "zfstress run");
@@ -415,7 +416,7 @@ int zf_run(const zf_study *s, const zf_outputs *o, const zf_run_opts *ro, const 
     zf_log(ZF_LOG_INFO, "run: plot");
     if ((rc = zf_plot_study_incremental(s, e, o->figures, k_sta, old_figs, &new_figs)) ||
         (rc = zf_experiment_set_text(e, "/provenance", "figure_keys", new_figs)) || (rc = write_prism(s, e, o->prism)) ||
-        (rc = zf_write_report(s, e, o)))
+        (rc = zf_outfiles_flush()) || (rc = zf_write_report(s, e, o)) || (rc = zf_outfiles_defer(0)))
         goto done;
     /* the experiment is committed last and records what it was committed with */
     outputs_digest(o, dig);
@@ -428,6 +429,14 @@ int zf_run(const zf_study *s, const zf_outputs *o, const zf_run_opts *ro, const 
     rc = zf_experiment_commit(e);
     e = NULL;
 done:
+    if (rc == ZF_OK) {
+        rc = zf_outfiles_defer(0);
+    } else { /* the outputs finished before the failure go in place, as they did one by one */
+        char why[2048];
+        snprintf(why, sizeof why, "%s", zf_errmsg());
+        if (zf_outfiles_defer(0) != ZF_OK)
+            zf_error(rc, "%s", why);
+    }
     free(old_figs);
     free(new_figs);
     zf_experiment_close(e);
