@@ -318,33 +318,16 @@ static void outputs_digest(const zf_outputs *o, char key[65])
     free(b.s);
 }
 
-int zf_run(const zf_study *s, const zf_outputs *o, const zf_run_opts *ro, const char *command)
+/* The keys of the stages after ingest, chained from the ingest key. */
+static int later_keys(const zf_study *s, const char *k_ing, char k_met[65], char k_sta[65], char k_out[65])
 {
-    int rc;
-    zf_experiment *e = NULL, *old = NULL;
-    FILE *log = NULL;
-    char *old_figs = NULL, *new_figs = NULL;
-    char k_ing[65], k_met[65], k_sta[65], k_out[65];
-    char o_ing[65] = "", o_met[65] = "", o_sta[65] = "", o_out[65] = "", o_dig[65] = "", dig[65];
-
-    if ((rc = zf_mkdir_p(o->dir)))
-        return rc;
-    zf_jobs_set(ro->jobs); /* threads of the per-subject stages */
-    zf_outfiles_defer(1);  /* the outputs are fsync'd and renamed together (zf_outfiles_flush) */
-    if ((log = fopen(o->log, "a")) != NULL) {
-        zf_log_set_file(log);
-        fprintf(log, "== %s\n", command ? command : "zfstress run");
-    }
-    ingest_key(s, k_ing);
     /* metrics and stats are keyed by the settings they read, so that editing a
      * figure reruns neither; the outputs (report, Prism tables) by the whole study */
     {
         char *params = malloc(1 << 16);
         sbuf cmp = {0};
-        if (!params) {
-            rc = zf_error(ZF_ENOMEM, "out of memory");
-            goto done;
-        }
+        if (!params)
+            return zf_error(ZF_ENOMEM, "out of memory");
         size_t half = 1 << 15;
         if (zf_metric_params_text(&s->metrics, NULL, params, half) != ZF_OK ||
             zf_arena_text(&s->arena, &s->metrics, params + strlen(params) + 1, half) != ZF_OK) {
@@ -364,6 +347,34 @@ int zf_run(const zf_study *s, const zf_outputs *o, const zf_run_opts *ro, const 
         free(cmp.s);
     }
     chain_key(k_sta, "outputs", s->text, k_out);
+    return ZF_OK;
+}
+
+int zf_run(const zf_study *s, const zf_outputs *o, const zf_run_opts *ro, const char *command)
+{
+    int rc;
+    zf_experiment *e = NULL, *old = NULL;
+    FILE *log = NULL;
+    char *old_figs = NULL, *new_figs = NULL;
+    char k_ing[65], k_met[65], k_sta[65], k_out[65];
+    char o_ing[65] = "", o_met[65] = "", o_sta[65] = "", o_out[65] = "", o_dig[65] = "", dig[65];
+
+    if ((rc = zf_mkdir_p(o->dir)))
+        return rc;
+    zf_jobs_set(ro->jobs); /* threads of the per-subject stages */
+    zf_outfiles_defer(1);  /* the outputs are fsync'd and renamed together (zf_outfiles_flush) */
+    if ((log = fopen(o->log, "a")) != NULL) {
+        zf_log_set_file(log);
+        fprintf(log, "== %s\n", command ? command : "zfstress run");
+    }
+    /* a first run (or --force) ingests whatever the key says: the inputs are
+     * hashed while ingest reads them, and the key is taken after it */
+    int first = ro->force || !exists(o->experiment);
+    k_ing[0] = '\0';
+    if (!first)
+        ingest_key(s, k_ing);
+    if ((rc = later_keys(s, k_ing, k_met, k_sta, k_out)))
+        goto done;
     if (exists(o->experiment) && zf_experiment_open(o->experiment, 0, &old) == ZF_OK) {
         old_key(old, "key_ingest", o_ing);
         old_key(old, "key_metrics", o_met);
@@ -398,6 +409,11 @@ int zf_run(const zf_study *s, const zf_outputs *o, const zf_run_opts *ro, const 
         zf_experiment_want_metrics(e, 1); /* the metrics stage follows: ingest computes them on the way */
         if ((rc = zf_stage_ingest(s, e, command, ro->keep_going)))
             goto done;
+        if (first) {
+            ingest_key(s, k_ing); /* from the memo: ingest hashed the files as it read them */
+            if ((rc = later_keys(s, k_ing, k_met, k_sta, k_out)))
+                goto done;
+        }
     } else {
         zf_log(ZF_LOG_INFO, "run: ingest up to date, reusing '%s'", o->experiment);
         if ((rc = zf_experiment_open(o->experiment, 1, &e)))

@@ -21,6 +21,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 /* Sample-sheet columns that configure reading rather than describe the fish. */
 static const char *const calibration_cols[] = {"file", "format", "fps", "px_per_mm", "y_axis", "units", "origin_x",
@@ -469,7 +470,7 @@ static int hash_row(row_job *j)
         j->hashed = 1;
         return ZF_OK;
     }
-    if ((rc = zf_sha256_file(j->path, j->sha)) != ZF_OK) {
+    if ((rc = zf_sha256_file_memo(j->path, j->sha)) != ZF_OK) { /* remembered for the run's key */
         char why[1024];
         snprintf(why, sizeof why, "%s", zf_errmsg());
         return zf_error(rc, "'%s':%zu: column %d 'file': %s", t->path, t->line[j->r], cf + 1, why);
@@ -544,6 +545,8 @@ static int row_task(void *arg)
     }
     /* hashed already (the run's key), else by the tokenizer on the way */
     int known = zf_sha256_memo_lookup(j->path, j->sha);
+    struct stat before;
+    int st_ok = !known && stat(j->path, &before) == 0;
     if (!known)
         zf_csv_hash_begin(j->path);
     rc = zf_read_tracks(j->path, j->used->name, &j->o, collect_sink, j, NULL);
@@ -551,6 +554,8 @@ static int row_task(void *arg)
     if (rc == ZF_OK)
         early_metrics(j);
     if (rc == ZF_OK && (known || zf_csv_hash_end(j->sha))) {
+        if (st_ok) /* for the run's key, computed after a first ingest */
+            zf_sha256_memo_put(j->path, &before, j->sha);
         j->hashed = 1;
         return ZF_OK;
     }
