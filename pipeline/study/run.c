@@ -80,6 +80,8 @@ typedef struct hash_job {
 static int hash_task(void *arg)
 {
     hash_job *j = arg;
+    if (zf_sha256_memo_lookup(j->path, j->sha)) /* ingest hashed it as it read it (a first run) */
+        return ZF_OK;
     return zf_sha256_file_memo(j->path, j->sha); /* ingest takes it from the memo */
 }
 
