@@ -114,6 +114,9 @@ void zf_file_abort(zf_outfile *out);
  * zf_outfiles_defer(0) stops deferring and flushes. Process-wide. */
 int zf_outfiles_defer(int on);
 int zf_outfiles_flush(void);
+/* Start writing path's dirty pages to the disk without waiting (Linux;
+ * elsewhere nothing), so that a later fsync has less to wait for. */
+void zf_writeback_start(const char *path);
 /* Rename tmp over path durably (fsync of the directory). */
 int zf_rename_durable(const char *tmp, const char *path);
 

@@ -313,6 +313,19 @@ int zf_outfiles_flush(void)
     return rc;
 }
 
+void zf_writeback_start(const char *path)
+{
+#if defined(__linux__) && defined(SYNC_FILE_RANGE_WRITE)
+    int fd = path ? open(path, O_RDONLY) : -1;
+    if (fd >= 0) {
+        (void)sync_file_range(fd, 0, 0, SYNC_FILE_RANGE_WRITE); /* starts the write-back, does not wait for it */
+        close(fd);
+    }
+#else
+    (void)path;
+#endif
+}
+
 int zf_outfiles_defer(int on)
 {
     pthread_mutex_lock(&g_pend_mu);
