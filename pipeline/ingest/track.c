@@ -48,7 +48,7 @@ size_t zf_track_missing(const zf_track *tr)
 {
     size_t m = 0;
     for (size_t i = 0; i < tr->n; i++)
-        m += isnan(tr->x[i]) || isnan(tr->y[i]);
+        m += (size_t)(isnan(tr->x[i]) | isnan(tr->y[i])); /* no branch: the loop vectorises */
     return m;
 }
 
