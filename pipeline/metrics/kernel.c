@@ -265,6 +265,72 @@ static void first_time(zf_metric_ws *w, size_t off, double s, double e)
         }
 }
 
+/* An interval [s, e) of the pass with one_bin's answer for it, looked up
+ * once: a sample's interval serves the sample's sums and events, and the
+ * next step's (the step from t[i - 1] to t[i] is sample i - 1's interval).
+ * The *_sp functions give exactly what the functions above give for the
+ * same interval. */
+typedef struct span {
+    double s, e;
+    int one;
+    size_t k;
+} span;
+
+static inline span span_of(zf_metric_ws *w, double s, double e)
+{
+    span p = {s, e, 0, 0};
+    p.one = one_bin(w, s, e, &p.k);
+    return p;
+}
+
+static inline void add_time_sp(zf_metric_ws *w, size_t off, const span *p)
+{
+    if (!(p->e > p->s))
+        return;
+    if (w->use_whole)
+        F(&w->whole, off) += p->e - p->s;
+    if (p->one)
+        F(&w->bins[p->k], off) += p->e - p->s;
+    else
+        add_time_split(w, off, p->s, p->e);
+}
+
+/* An event at the interval's start: inside bin k when the interval is. */
+static inline void add_event_sp(zf_metric_ws *w, size_t off, const span *p, double amount)
+{
+    if (!(p->one && p->e > p->s)) {
+        add_event(w, off, p->s, amount);
+        return;
+    }
+    if (w->use_whole)
+        F(&w->whole, off) += amount;
+    F(&w->bins[p->k], off) += amount;
+}
+
+static inline void add_spread_sp(zf_metric_ws *w, size_t off, const span *p, double amount)
+{
+    if (!(p->e > p->s) || !p->one) {
+        add_spread(w, off, p->s, p->e, amount);
+        return;
+    }
+    if (w->use_whole)
+        F(&w->whole, off) += amount;
+    double q = p->e - p->s;
+    F(&w->bins[p->k], off) += isfinite(q) ? amount : amount * (q / q);
+}
+
+static inline void first_time_sp(zf_metric_ws *w, size_t off, const span *p)
+{
+    if (!(p->e > p->s) || !p->one) {
+        first_time(w, off, p->s, p->e);
+        return;
+    }
+    if (w->use_whole && isnan(F(&w->whole, off)))
+        F(&w->whole, off) = fmax(p->s, w->whole.start) - w->whole.start;
+    if (isnan(F(&w->bins[p->k], off)))
+        F(&w->bins[p->k], off) = fmax(p->s, edge(&w->W, p->k)) - w->bins[p->k].start;
+}
+
 /* The longest [s, e) (clipped to each window). */
 static void max_interval(zf_metric_ws *w, size_t off, double s, double e)
 {
@@ -783,60 +849,63 @@ static void heading_step(zf_metric_ws *w, state *s, size_t i, double step_d)
 }
 
 /* Sample i: zones, time, entries. */
-static void sample(zf_metric_ws *w, state *s, size_t i, double a, double b)
+static void sample(zf_metric_ws *w, state *s, size_t i, const span *sp)
 {
     const zf_arena *ar = &w->arena;
     const zf_metric_params *p = &w->p;
-    double x = w->x[i], y = w->y[i];
-    add_time(w, OFF(observed_s), a, b);
+    double x = w->x[i], y = w->y[i], a = sp->s, b = sp->e;
+    add_time_sp(w, OFF(observed_s), sp);
     if (ar->kind == ZF_ARENA_SIDE) {
         int top = y > (1.0 - p->top_fraction) * ar->height_mm;
         if (top) {
-            add_time(w, OFF(time_top_s), a, b);
-            first_time(w, OFF(latency_top_s), a, b);
+            add_time_sp(w, OFF(time_top_s), sp);
+            first_time_sp(w, OFF(latency_top_s), sp);
             if (s->prev_top == 0)
-                add_event(w, OFF(top_entries), a, 1.0);
+                add_event_sp(w, OFF(top_entries), sp, 1.0);
         }
         if (y < p->bottom_fraction * ar->height_mm)
-            add_time(w, OFF(time_bottom_s), a, b);
-        add_spread(w, OFF(depth_int), a, b, (ar->height_mm - y) * (b - a));
+            add_time_sp(w, OFF(time_bottom_s), sp);
+        add_spread_sp(w, OFF(depth_int), sp, (ar->height_mm - y) * (b - a));
         s->prev_top = top;
     } else if (ar->kind == ZF_ARENA_TOP) {
         if (near_wall(ar, p->arena_shape, p->wall_band_mm, x, y))
-            add_time(w, OFF(thigmotaxis_time_s), a, b);
+            add_time_sp(w, OFF(thigmotaxis_time_s), sp);
         else
-            add_time(w, OFF(centre_time_s), a, b);
+            add_time_sp(w, OFF(centre_time_s), sp);
     }
     for (size_t z = 0; z < p->nzones; z++) {
         int in = in_zone(&p->zones[z], x, y);
         if (in) {
-            add_time(w, OFF(zone_time_s) + z * sizeof(double), a, b);
-            first_time(w, OFF(zone_latency_s) + z * sizeof(double), a, b);
+            add_time_sp(w, OFF(zone_time_s) + z * sizeof(double), sp);
+            first_time_sp(w, OFF(zone_latency_s) + z * sizeof(double), sp);
             if (s->prev_zone[z] == 0)
-                add_event(w, OFF(zone_entries) + z * sizeof(double), a, 1.0);
+                add_event_sp(w, OFF(zone_entries) + z * sizeof(double), sp, 1.0);
         }
         s->prev_zone[z] = in;
     }
 }
 
-/* Step i - 1 -> i between two tracked samples; m counts the speeds kept. */
-static void step(zf_metric_ws *w, state *s, size_t i, size_t *m)
+/* Step i - 1 -> i between two tracked samples (sp: its interval); m counts
+ * the speeds kept. */
+static void step(zf_metric_ws *w, state *s, size_t i, size_t *m, const span *sp)
 {
     const zf_metric_params *p = &w->p;
     const double *t = w->t;
     double a = t[i - 1], b = t[i], h = b - a;
     double d = step_len(w->x[i] - w->x[i - 1], w->y[i] - w->y[i - 1]), v = d / h;
     if (v > p->teleport_speed_mm_s) {
-        add_event(w, OFF(teleports), a, 1.0);
+        add_event_sp(w, OFF(teleports), sp, 1.0);
         w->cum[i] = w->cum[i - 1];
         break_chain(w, s, a);
         return;
     }
     w->cum[i] = w->cum[i - 1] + d;
-    add_spread(w, OFF(distance_mm), a, b, d);
-    add_time(w, OFF(step_time_s), a, b);
+    add_spread_sp(w, OFF(distance_mm), sp, d);
+    add_time_sp(w, OFF(step_time_s), sp);
     size_t bin = SIZE_MAX;
-    if (!bin_at(w, a, &bin))
+    if (sp->one) /* h > 0: a lies in the bin that holds [a, b) */
+        bin = sp->k;
+    else if (!bin_at(w, a, &bin))
         bin = SIZE_MAX;
     w->spd[*m] = v;
     w->spd_bin[*m] = bin;
@@ -856,7 +925,7 @@ static void step(zf_metric_ws *w, state *s, size_t i, size_t *m)
     else if (va < p->move_stop_mm_s)
         s->mobile = 0;
     if (s->mobile)
-        add_time(w, OFF(time_mobile_s), a, b);
+        add_time_sp(w, OFF(time_mobile_s), sp);
     /* freezing */
     if (v < p->freeze_speed_mm_s) {
         if (!s->slow) {
@@ -937,31 +1006,35 @@ static int run(zf_metric_ws *w, const zf_track *tr)
     s.gap_start = SIZE_MAX;
     s.prev_speed = s.last_turn_t = NAN;
     w->cum[0] = 0;
+    span prev = {0, 0, 0, 0};
     for (size_t i = 0; i < n; i++) {
         double a = t[i], b = i + 1 < n ? t[i + 1] : c1;
+        span cur = span_of(w, a, b);
         /* QC of the input */
-        add_event(w, OFF(samples), a, 1.0);
+        add_event_sp(w, OFF(samples), &cur, 1.0);
         if (!w->raw[i]) {
-            add_event(w, OFF(missing), a, 1.0);
+            add_event_sp(w, OFF(missing), &cur, 1.0);
             if (s.gap_start == SIZE_MAX)
                 s.gap_start = i;
             if (w->ok[i])
-                add_event(w, OFF(samples_interpolated), a, 1.0);
+                add_event_sp(w, OFF(samples_interpolated), &cur, 1.0);
         } else if (s.gap_start != SIZE_MAX) {
             max_interval(w, OFF(longest_gap_s), t[s.gap_start], a);
             s.gap_start = SIZE_MAX;
         }
         if (w->ok[i]) {
-            sample(w, &s, i, a, b);
+            sample(w, &s, i, &cur);
         } else {
             s.prev_top = -1;
             for (size_t z = 0; z < ZF_MAX_ZONES; z++)
                 s.prev_zone[z] = -1;
         }
+        span step_sp = prev; /* [t[i - 1], t[i]) */
+        prev = cur;
         if (i == 0)
             continue;
         if (w->ok[i - 1] && w->ok[i] && t[i] > t[i - 1]) {
-            step(w, &s, i, &m);
+            step(w, &s, i, &m, &step_sp);
         } else {
             w->cum[i] = w->cum[i - 1];
             break_chain(w, &s, t[i - 1]);
