@@ -18,6 +18,7 @@
 #include <limits.h>
 #include <math.h>
 #include <stddef.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -819,6 +820,19 @@ static int write_number(FILE *fp, double v)
 {
     if (isnan(v))
         return 0;
+    if (v == floor(v) && fabs(v) < 1e15) {
+        /* an integer below 1e15 prints under %.15g as its digits (counts, zeros:
+         * over half the cells), written here without printf's decimal conversion */
+        char buf[24], *p = buf + sizeof buf;
+        uint64_t u = (uint64_t)fabs(v);
+        *--p = '\0';
+        do
+            *--p = (char)('0' + u % 10);
+        while ((u /= 10) != 0);
+        if (signbit(v))
+            *--p = '-'; /* -0 too, as %.15g prints it */
+        return fputs(p, fp) < 0 ? -1 : 0;
+    }
     return fprintf(fp, "%.15g", v) < 0 ? -1 : 0;
 }
 
