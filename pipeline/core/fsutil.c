@@ -242,17 +242,21 @@ done:
     return rc;
 }
 
-static int same_dir_seen(pending_out *p, size_t i)
+/* Length of the directory part of path (up to its last '/'). */
+static size_t dir_len(const char *path)
 {
-    char *a = zf_path_dir(p[i].path);
-    int seen = 0;
-    for (size_t k = 0; a && k < i && !seen; k++) {
-        char *b = zf_path_dir(p[k].path);
-        seen = b && strcmp(a, b) == 0;
-        free(b);
-    }
-    free(a);
-    return seen;
+    const char *slash = strrchr(path, '/');
+    return slash ? (size_t)(slash - path) : 0;
+}
+
+/* Whether an output before p[i] is in p[i]'s directory. */
+static int same_dir_seen(const pending_out *p, size_t i)
+{
+    size_t len = dir_len(p[i].path);
+    for (size_t k = 0; k < i; k++)
+        if (dir_len(p[k].path) == len && strncmp(p[k].path, p[i].path, len) == 0)
+            return 1;
+    return 0;
 }
 
 int zf_outfiles_flush(void)
@@ -266,25 +270,25 @@ int zf_outfiles_flush(void)
     pthread_mutex_unlock(&g_pend_mu);
     if (n == 0)
         return ZF_OK;
-    int *fd = malloc(n * sizeof *fd);
-    if (!fd)
-        rc = zf_error(ZF_ENOMEM, "out of memory");
-    /* the write-back of every temporary starts before the first fsync waits:
-     * one journal commit then serves them all instead of one each */
-    for (size_t i = 0; fd && i < n; i++) {
-        fd[i] = open(p[i].tmp, O_RDONLY);
+    /* the write-back of every temporary starts before the first fsync waits,
+     * so the fsyncs find most of the data written (one descriptor at a time:
+     * a study may have more outputs than a process may open files) */
 #if defined(__linux__) && defined(SYNC_FILE_RANGE_WRITE)
-        if (fd[i] >= 0)
-            (void)sync_file_range(fd[i], 0, 0, SYNC_FILE_RANGE_WRITE);
+    for (size_t i = 0; i < n; i++) {
+        int fd = open(p[i].tmp, O_RDONLY);
+        if (fd >= 0) {
+            (void)sync_file_range(fd, 0, 0, SYNC_FILE_RANGE_WRITE);
+            close(fd);
+        }
+    }
 #endif
-    }
-    for (size_t i = 0; fd && i < n; i++) {
-        if (rc == ZF_OK && (fd[i] < 0 || fsync(fd[i]) != 0))
+    for (size_t i = 0; i < n && rc == ZF_OK; i++) {
+        int fd = open(p[i].tmp, O_RDONLY);
+        if (fd < 0 || fsync(fd) != 0)
             rc = zf_error(ZF_EIO, "'%s': write failed: %s", p[i].tmp, strerror(errno));
-        if (fd[i] >= 0)
-            close(fd[i]);
+        if (fd >= 0)
+            close(fd);
     }
-    free(fd);
     /* renamed only when every one is on the disk; a failed rename stops the rest */
     for (; rc == ZF_OK && renamed < n; renamed++)
         if (rename(p[renamed].tmp, p[renamed].path) != 0) {
