@@ -113,6 +113,18 @@ typedef struct zf_outfile {
 int zf_file_open_atomic(const char *path, zf_outfile *out);
 int zf_file_commit(zf_outfile *out);
 void zf_file_abort(zf_outfile *out);
+/* Deferred commits, for a run that writes many outputs at once: while
+ * deferring is on, zf_file_commit flushes and closes the temporary and leaves
+ * its fsync and rename to zf_outfiles_flush, which starts the write-back of
+ * every pending temporary, fsyncs each, renames them all and fsyncs each
+ * directory once. Each file stays atomic (the old or the new bytes); when a
+ * temporary cannot be fsync'd none is renamed and all are removed.
+ * zf_outfiles_defer(0) stops deferring and flushes. Process-wide. */
+int zf_outfiles_defer(int on);
+int zf_outfiles_flush(void);
+/* Start writing path's dirty pages to the disk without waiting (Linux;
+ * elsewhere nothing), so that a later fsync has less to wait for. */
+void zf_writeback_start(const char *path);
 /* Rename tmp over path durably (fsync of the directory). */
 int zf_rename_durable(const char *tmp, const char *path);
 

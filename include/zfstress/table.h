@@ -19,6 +19,15 @@ int zf_csv_open(const char *path, char delim, zf_csv **out);
 /* Read the next row: returns 1 with *nfields set, 0 at end of file, <0 on error.
  * Blank lines are skipped. */
 int zf_csv_next(zf_csv *c, size_t *nfields);
+/* Read the next row for the numbers in some of its cells: cell f < nslot with
+ * slot[f] >= 0 goes to v[slot[f]]. When the row has no quote and each of those
+ * cells is a plain decimal (optional minus, at most 19 digits, no blanks or
+ * exponent), they are parsed while the row is scanned: returns 2 with v set to
+ * what zf_parse_number gives, *nfields the row's field count and the cells not
+ * split (zf_csv_field gives NULL).
+ * Otherwise returns 1 with the row split as zf_csv_next splits it; 0 at end of
+ * file, <0 on error. */
+int zf_csv_next_numbers(zf_csv *c, const int *slot, size_t nslot, double *v, size_t *nfields);
 /* Field i of the current row (NUL-terminated, quotes removed); NULL if i is out of range. */
 const char *zf_csv_field(const zf_csv *c, size_t i);
 /* 1-based line number of the current row. */

@@ -54,26 +54,36 @@ int zf_sha256_memo_lookup(const char *path, char out_hex[65])
     return found;
 }
 
-int zf_sha256_file_memo(const char *path, char out_hex[65])
+int zf_sha256_memo_put(const char *path, const struct stat *before, const char hex[65])
 {
-    struct stat before, after;
-    int rc, ok = stat(path, &before) == 0;
-    if ((rc = zf_sha256_file(path, out_hex)) != ZF_OK)
-        return rc;
+    struct stat after;
     /* remembered only when the file did not change while it was read */
-    if (!ok || stat(path, &after) != 0 || !same_file(&before, &after))
-        return ZF_OK;
+    if (stat(path, &after) != 0 || !same_file(before, &after))
+        return 0;
     memo *m = calloc(1, sizeof *m);
     if (!m || !(m->path = zf_strdup(path))) {
         free(m);
-        return ZF_OK; /* not remembered: hashed again when asked */
+        zf_error_clear();
+        return 0; /* not remembered: hashed again when asked */
     }
     m->st = after;
-    memcpy(m->hex, out_hex, 65);
+    memcpy(m->hex, hex, 64);
+    m->hex[64] = '\0';
     size_t b = bucket_of(path);
     pthread_mutex_lock(&g_mu);
     m->next = g_bucket[b]; /* a newer entry for the same path comes first */
     g_bucket[b] = m;
     pthread_mutex_unlock(&g_mu);
+    return 1;
+}
+
+int zf_sha256_file_memo(const char *path, char out_hex[65])
+{
+    struct stat before;
+    int rc, ok = stat(path, &before) == 0;
+    if ((rc = zf_sha256_file(path, out_hex)) != ZF_OK)
+        return rc;
+    if (ok)
+        zf_sha256_memo_put(path, &before, out_hex);
     return ZF_OK;
 }

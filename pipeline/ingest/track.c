@@ -48,7 +48,7 @@ size_t zf_track_missing(const zf_track *tr)
 {
     size_t m = 0;
     for (size_t i = 0; i < tr->n; i++)
-        m += isnan(tr->x[i]) || isnan(tr->y[i]);
+        m += (size_t)(isnan(tr->x[i]) | isnan(tr->y[i])); /* no branch: the loop vectorises */
     return m;
 }
 
@@ -107,6 +107,7 @@ int zf_track_read_csv(const char *path, const zf_csv_spec *spec, zf_track *tr)
     size_t nf = 0, ct = 0, cx = 0, cy = 0;
     int has_time = spec->col_time && spec->col_time[0];
     double scale = 1.0;
+    int slot_buf[64], *slot = slot_buf;
 
     if (spec->units == ZF_UNITS_CM)
         scale = 10.0;
@@ -136,14 +137,55 @@ int zf_track_read_csv(const char *path, const zf_csv_spec *spec, zf_track *tr)
      * cells are often left out); a row with more fields than the header has shifted its cells, as an
      * unquoted decimal comma does ("12,5"), so the columns we would read are not the ones named. */
     size_t header_nf = nf;
+    /* cells time, x, y go to v[0], v[1], v[2]: rows of plain decimals are
+     * parsed while they are scanned (not when one cell has two roles) */
+    size_t nslot = cx > cy ? cx + 1 : cy + 1;
+    if (has_time && ct + 1 > nslot)
+        nslot = ct + 1;
+    if (cx == cy || (has_time && (ct == cx || ct == cy)))
+        nslot = 0;
+    if (nslot > 64 && !(slot = malloc(nslot * sizeof *slot))) {
+        rc = zf_error(ZF_ENOMEM, "out of memory");
+        goto done;
+    }
+    for (size_t f = 0; f < nslot; f++)
+        slot[f] = -1;
+    if (nslot) {
+        if (has_time)
+            slot[ct] = 0;
+        slot[cx] = 1;
+        slot[cy] = 2;
+    }
+    double v[3];
     double last_t = -INFINITY;
     size_t row = 0;
-    while ((rc = zf_csv_next(c, &nf)) == 1) {
+    while ((rc = zf_csv_next_numbers(c, slot, nslot, v, &nf)) >= 1) {
         double t = 0, x = 0, y = 0;
         if (nf > header_nf) {
             rc = zf_error(ZF_EPARSE, "'%s':%zu: expected %zu fields as in the header, got %zu%s", path, zf_csv_line(c),
                           header_nf, nf, zf_csv_delim(c) == ',' ? " (an unquoted decimal comma?)" : "");
             goto done;
+        }
+        if (rc == 2) {
+            if (has_time) {
+                t = v[0];
+                if (t < last_t) {
+                    rc = zf_error(ZF_EDATA, "'%s':%zu: column %zu '%s': time goes backwards (%g s after %g s)",
+                                  path, zf_csv_line(c), ct + 1, spec->col_time, t, last_t);
+                    goto done;
+                }
+                last_t = t;
+            } else {
+                t = (double)row / spec->fps;
+            }
+            x = v[1] * scale;
+            y = v[2] * scale;
+            if (spec->y_down)
+                y = spec->y_origin - y;
+            if ((rc = zf_track_push(tr, t, x, y)) != ZF_OK)
+                goto done;
+            row++;
+            continue;
         }
         const char *ft = has_time ? zf_csv_field(c, ct) : NULL;
         const char *fx = zf_csv_field(c, cx), *fy = zf_csv_field(c, cy);
@@ -202,6 +244,8 @@ int zf_track_read_csv(const char *path, const zf_csv_spec *spec, zf_track *tr)
     }
     rc = ZF_OK;
 done:
+    if (slot != slot_buf)
+        free(slot);
     zf_csv_close(c);
     if (rc != ZF_OK)
         zf_track_free(tr);

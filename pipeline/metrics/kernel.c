@@ -56,12 +56,10 @@ struct zf_metric_ws {
     /* the track of the current call */
     const double *t;
     size_t n;
-    /* the bins of the last two intervals and instants asked about (a sample
-     * and the step before it ask about the same ones many times) */
-    struct { double s, e; size_t k; int one; } rc_[2];
-    struct { double t; size_t k; int ok; } pc_[2];
-    int rnext, pnext;
-    size_t khint; /* the bin the last lookup ended in */
+    /* the bin the last lookup ended in and its edges [klo, khi): most
+     * questions are about it (empty, klo > khi, when there are no bins) */
+    size_t khint;
+    double klo, khi;
 };
 
 #define F(acc, off) (*(double *)(void *)((char *)(acc) + (off)))
@@ -101,11 +99,10 @@ static int bin_range(const wins *w, double s, double e, size_t *b0, size_t *b1)
     return 1;
 }
 
-/* Whether [s, e) lies inside one bin, and which: the common case, where
- * the general split below gives that bin e - s and the others nothing. */
 /* A bin at or next to the one holding t, found by walking from the last one
  * (times mostly increase, so this is a step or two; no division). Callers
- * check containment against edge(), so any starting bin gives their answer. */
+ * check containment against edge(), so any starting bin gives their answer.
+ * Remembers the bin and its edges for the inline tests below. */
 static size_t bin_near(zf_metric_ws *w, double t)
 {
     const wins *W = &w->W;
@@ -114,89 +111,73 @@ static size_t bin_near(zf_metric_ws *w, double t)
         return 0;
     if (k >= n)
         k = n - 1;
-    if (isnan(t))
-        return k;
-    while (k + 1 < n && t >= edge(W, k + 1))
-        k++;
-    while (k > 0 && t < edge(W, k))
-        k--;
+    if (!isnan(t)) {
+        while (k + 1 < n && t >= edge(W, k + 1))
+            k++;
+        while (k > 0 && t < edge(W, k))
+            k--;
+    }
     w->khint = k;
+    w->klo = edge(W, k);
+    w->khi = edge(W, k + 1);
     return k;
 }
 
+/* Whether [s, e) lies inside one bin, and which: the common case, where
+ * the general split below gives that bin e - s and the others nothing.
+ * The answer depends on s and e only: the bin c at or next to s, when
+ * edge(c) <= s and e <= edge(c + 1). */
 static int one_bin_miss(zf_metric_ws *w, double s, double e, size_t *k)
 {
-    int i = w->rnext;
-    w->rnext ^= 1;
-    w->rc_[i].s = s;
-    w->rc_[i].e = e;
-    w->rc_[i].one = 0;
-    w->rc_[i].k = 0;
-    if (nwin(&w->W) > 0) {
-        size_t c = bin_near(w, s);
-        if (s >= edge(&w->W, c) && e <= edge(&w->W, c + 1)) {
-            w->rc_[i].one = 1;
-            w->rc_[i].k = c;
-        }
+    *k = 0;
+    if (nwin(&w->W) == 0)
+        return 0;
+    size_t c = bin_near(w, s);
+    if (s >= w->klo && e <= w->khi) {
+        *k = c;
+        return 1;
     }
-    *k = w->rc_[i].k;
-    return w->rc_[i].one;
+    return 0;
 }
 
 static inline int one_bin(zf_metric_ws *w, double s, double e, size_t *k)
 {
-    if (w->rc_[0].s == s && w->rc_[0].e == e) {
-        *k = w->rc_[0].k;
-        return w->rc_[0].one;
-    }
-    if (w->rc_[1].s == s && w->rc_[1].e == e) {
-        *k = w->rc_[1].k;
-        return w->rc_[1].one;
+    if (s >= w->klo && e <= w->khi) { /* the remembered bin (its edges are edge(khint), edge(khint + 1)) */
+        *k = w->khint;
+        return 1;
     }
     return one_bin_miss(w, s, e, k);
 }
 
-/* bin_of, remembered for the last two instants. */
+/* The bin whose [edge(b), edge(b + 1)) holds t, if any. */
 static int bin_at_miss(zf_metric_ws *w, double t, size_t *b)
 {
-    int i = w->pnext;
-    w->pnext ^= 1;
-    w->pc_[i].t = t;
-    w->pc_[i].k = 0;
-    w->pc_[i].ok = 0;
-    /* the bin whose [edge(b), edge(b + 1)) holds t, if any */
-    if (nwin(&w->W) > 0) {
-        size_t c = bin_near(w, t);
-        if (t >= edge(&w->W, c) && t < edge(&w->W, c + 1)) {
-            w->pc_[i].ok = 1;
-            w->pc_[i].k = c;
-        }
+    *b = 0;
+    if (nwin(&w->W) == 0)
+        return 0;
+    size_t c = bin_near(w, t);
+    if (t >= w->klo && t < w->khi) {
+        *b = c;
+        return 1;
     }
-    *b = w->pc_[i].k;
-    return w->pc_[i].ok;
+    return 0;
 }
 
 static inline int bin_at(zf_metric_ws *w, double t, size_t *b)
 {
-    if (w->pc_[0].t == t) {
-        *b = w->pc_[0].k;
-        return w->pc_[0].ok;
-    }
-    if (w->pc_[1].t == t) {
-        *b = w->pc_[1].k;
-        return w->pc_[1].ok;
+    if (t >= w->klo && t < w->khi) {
+        *b = w->khint;
+        return 1;
     }
     return bin_at_miss(w, t, b);
 }
 
-/* Forget the remembered bins (the windows changed). */
+/* Forget the remembered bin (the windows changed). */
 static void forget_bins(zf_metric_ws *w)
 {
-    for (int i = 0; i < 2; i++) {
-        w->rc_[i].s = w->rc_[i].e = NAN;
-        w->pc_[i].t = NAN;
-    }
     w->khint = 0;
+    w->klo = INFINITY;
+    w->khi = -INFINITY;
 }
 
 /* Time [s, e) adds its length (split at the bin edges). */
@@ -282,6 +263,72 @@ static void first_time(zf_metric_ws *w, size_t off, double s, double e)
             if (hi > lo && isnan(F(&w->bins[b], off)))
                 F(&w->bins[b], off) = lo - w->bins[b].start;
         }
+}
+
+/* An interval [s, e) of the pass with one_bin's answer for it, looked up
+ * once: a sample's interval serves the sample's sums and events, and the
+ * next step's (the step from t[i - 1] to t[i] is sample i - 1's interval).
+ * The *_sp functions give exactly what the functions above give for the
+ * same interval. */
+typedef struct span {
+    double s, e;
+    int one;
+    size_t k;
+} span;
+
+static inline span span_of(zf_metric_ws *w, double s, double e)
+{
+    span p = {s, e, 0, 0};
+    p.one = one_bin(w, s, e, &p.k);
+    return p;
+}
+
+static inline void add_time_sp(zf_metric_ws *w, size_t off, const span *p)
+{
+    if (!(p->e > p->s))
+        return;
+    if (w->use_whole)
+        F(&w->whole, off) += p->e - p->s;
+    if (p->one)
+        F(&w->bins[p->k], off) += p->e - p->s;
+    else
+        add_time_split(w, off, p->s, p->e);
+}
+
+/* An event at the interval's start: inside bin k when the interval is. */
+static inline void add_event_sp(zf_metric_ws *w, size_t off, const span *p, double amount)
+{
+    if (!(p->one && p->e > p->s)) {
+        add_event(w, off, p->s, amount);
+        return;
+    }
+    if (w->use_whole)
+        F(&w->whole, off) += amount;
+    F(&w->bins[p->k], off) += amount;
+}
+
+static inline void add_spread_sp(zf_metric_ws *w, size_t off, const span *p, double amount)
+{
+    if (!(p->e > p->s) || !p->one) {
+        add_spread(w, off, p->s, p->e, amount);
+        return;
+    }
+    if (w->use_whole)
+        F(&w->whole, off) += amount;
+    double q = p->e - p->s;
+    F(&w->bins[p->k], off) += isfinite(q) ? amount : amount * (q / q);
+}
+
+static inline void first_time_sp(zf_metric_ws *w, size_t off, const span *p)
+{
+    if (!(p->e > p->s) || !p->one) {
+        first_time(w, off, p->s, p->e);
+        return;
+    }
+    if (w->use_whole && isnan(F(&w->whole, off)))
+        F(&w->whole, off) = fmax(p->s, w->whole.start) - w->whole.start;
+    if (isnan(F(&w->bins[p->k], off)))
+        F(&w->bins[p->k], off) = fmax(p->s, edge(&w->W, p->k)) - w->bins[p->k].start;
 }
 
 /* The longest [s, e) (clipped to each window). */
@@ -666,6 +713,21 @@ static double track_cum(const void *ctx, double t)
 
 /* ---- the pass ---- */
 
+/* The length of a displacement: sqrt(dx^2 + dy^2) in doubles, which is within
+ * one ulp of hypot (the two roundings of the squares and the one of the sum
+ * cost at most half an ulp each before the square root halves them) and a
+ * fifth of its time; hypot where the squares could overflow or lose bits to
+ * underflow, and for NaN and infinities. */
+static inline double step_len(double dx, double dy)
+{
+    double q = dx * dx + dy * dy;
+    if (q >= 0x1p-900 && q <= 0x1p900)
+        return sqrt(q);
+    if (dx == 0 && dy == 0)
+        return 0.0;
+    return hypot(dx, dy);
+}
+
 typedef struct state {
     int prev_top;                 /* -1 unknown (missing) */
     int prev_zone[ZF_MAX_ZONES];
@@ -759,7 +821,7 @@ static void heading_step(zf_metric_ws *w, state *s, size_t i, double step_d)
     }
     /* from the point the step started at, the step's own length is the same hypot */
     double dx = x[i] - s->kx, dy = y[i] - s->ky;
-    double d = s->kx == x[i - 1] && s->ky == y[i - 1] ? step_d : hypot(dx, dy);
+    double d = s->kx == x[i - 1] && s->ky == y[i - 1] ? step_d : step_len(dx, dy);
     if (!(d > 0) || d < w->p.turn_min_step_mm)
         return;
     double h = atan2(dy, dx);
@@ -787,60 +849,63 @@ static void heading_step(zf_metric_ws *w, state *s, size_t i, double step_d)
 }
 
 /* Sample i: zones, time, entries. */
-static void sample(zf_metric_ws *w, state *s, size_t i, double a, double b)
+static void sample(zf_metric_ws *w, state *s, size_t i, const span *sp)
 {
     const zf_arena *ar = &w->arena;
     const zf_metric_params *p = &w->p;
-    double x = w->x[i], y = w->y[i];
-    add_time(w, OFF(observed_s), a, b);
+    double x = w->x[i], y = w->y[i], a = sp->s, b = sp->e;
+    add_time_sp(w, OFF(observed_s), sp);
     if (ar->kind == ZF_ARENA_SIDE) {
         int top = y > (1.0 - p->top_fraction) * ar->height_mm;
         if (top) {
-            add_time(w, OFF(time_top_s), a, b);
-            first_time(w, OFF(latency_top_s), a, b);
+            add_time_sp(w, OFF(time_top_s), sp);
+            first_time_sp(w, OFF(latency_top_s), sp);
             if (s->prev_top == 0)
-                add_event(w, OFF(top_entries), a, 1.0);
+                add_event_sp(w, OFF(top_entries), sp, 1.0);
         }
         if (y < p->bottom_fraction * ar->height_mm)
-            add_time(w, OFF(time_bottom_s), a, b);
-        add_spread(w, OFF(depth_int), a, b, (ar->height_mm - y) * (b - a));
+            add_time_sp(w, OFF(time_bottom_s), sp);
+        add_spread_sp(w, OFF(depth_int), sp, (ar->height_mm - y) * (b - a));
         s->prev_top = top;
     } else if (ar->kind == ZF_ARENA_TOP) {
         if (near_wall(ar, p->arena_shape, p->wall_band_mm, x, y))
-            add_time(w, OFF(thigmotaxis_time_s), a, b);
+            add_time_sp(w, OFF(thigmotaxis_time_s), sp);
         else
-            add_time(w, OFF(centre_time_s), a, b);
+            add_time_sp(w, OFF(centre_time_s), sp);
     }
     for (size_t z = 0; z < p->nzones; z++) {
         int in = in_zone(&p->zones[z], x, y);
         if (in) {
-            add_time(w, OFF(zone_time_s) + z * sizeof(double), a, b);
-            first_time(w, OFF(zone_latency_s) + z * sizeof(double), a, b);
+            add_time_sp(w, OFF(zone_time_s) + z * sizeof(double), sp);
+            first_time_sp(w, OFF(zone_latency_s) + z * sizeof(double), sp);
             if (s->prev_zone[z] == 0)
-                add_event(w, OFF(zone_entries) + z * sizeof(double), a, 1.0);
+                add_event_sp(w, OFF(zone_entries) + z * sizeof(double), sp, 1.0);
         }
         s->prev_zone[z] = in;
     }
 }
 
-/* Step i - 1 -> i between two tracked samples; m counts the speeds kept. */
-static void step(zf_metric_ws *w, state *s, size_t i, size_t *m)
+/* Step i - 1 -> i between two tracked samples (sp: its interval); m counts
+ * the speeds kept. */
+static void step(zf_metric_ws *w, state *s, size_t i, size_t *m, const span *sp)
 {
     const zf_metric_params *p = &w->p;
     const double *t = w->t;
     double a = t[i - 1], b = t[i], h = b - a;
-    double d = hypot(w->x[i] - w->x[i - 1], w->y[i] - w->y[i - 1]), v = d / h;
+    double d = step_len(w->x[i] - w->x[i - 1], w->y[i] - w->y[i - 1]), v = d / h;
     if (v > p->teleport_speed_mm_s) {
-        add_event(w, OFF(teleports), a, 1.0);
+        add_event_sp(w, OFF(teleports), sp, 1.0);
         w->cum[i] = w->cum[i - 1];
         break_chain(w, s, a);
         return;
     }
     w->cum[i] = w->cum[i - 1] + d;
-    add_spread(w, OFF(distance_mm), a, b, d);
-    add_time(w, OFF(step_time_s), a, b);
+    add_spread_sp(w, OFF(distance_mm), sp, d);
+    add_time_sp(w, OFF(step_time_s), sp);
     size_t bin = SIZE_MAX;
-    if (!bin_at(w, a, &bin))
+    if (sp->one) /* h > 0: a lies in the bin that holds [a, b) */
+        bin = sp->k;
+    else if (!bin_at(w, a, &bin))
         bin = SIZE_MAX;
     w->spd[*m] = v;
     w->spd_bin[*m] = bin;
@@ -852,14 +917,15 @@ static void step(zf_metric_ws *w, state *s, size_t i, size_t *m)
         s->nring++;
     w->ring[s->ring_pos] = v;
     s->ring_sum += v;
-    s->ring_pos = (s->ring_pos + 1) % w->nring;
+    if (++s->ring_pos == w->nring)
+        s->ring_pos = 0;
     double va = s->nring == 1 ? s->ring_sum : s->ring_sum / (double)s->nring; /* x / 1 is x */
     if (va > p->move_start_mm_s)
         s->mobile = 1;
     else if (va < p->move_stop_mm_s)
         s->mobile = 0;
     if (s->mobile)
-        add_time(w, OFF(time_mobile_s), a, b);
+        add_time_sp(w, OFF(time_mobile_s), sp);
     /* freezing */
     if (v < p->freeze_speed_mm_s) {
         if (!s->slow) {
@@ -940,31 +1006,35 @@ static int run(zf_metric_ws *w, const zf_track *tr)
     s.gap_start = SIZE_MAX;
     s.prev_speed = s.last_turn_t = NAN;
     w->cum[0] = 0;
+    span prev = {0, 0, 0, 0};
     for (size_t i = 0; i < n; i++) {
         double a = t[i], b = i + 1 < n ? t[i + 1] : c1;
+        span cur = span_of(w, a, b);
         /* QC of the input */
-        add_event(w, OFF(samples), a, 1.0);
+        add_event_sp(w, OFF(samples), &cur, 1.0);
         if (!w->raw[i]) {
-            add_event(w, OFF(missing), a, 1.0);
+            add_event_sp(w, OFF(missing), &cur, 1.0);
             if (s.gap_start == SIZE_MAX)
                 s.gap_start = i;
             if (w->ok[i])
-                add_event(w, OFF(samples_interpolated), a, 1.0);
+                add_event_sp(w, OFF(samples_interpolated), &cur, 1.0);
         } else if (s.gap_start != SIZE_MAX) {
             max_interval(w, OFF(longest_gap_s), t[s.gap_start], a);
             s.gap_start = SIZE_MAX;
         }
         if (w->ok[i]) {
-            sample(w, &s, i, a, b);
+            sample(w, &s, i, &cur);
         } else {
             s.prev_top = -1;
             for (size_t z = 0; z < ZF_MAX_ZONES; z++)
                 s.prev_zone[z] = -1;
         }
+        span step_sp = prev; /* [t[i - 1], t[i]) */
+        prev = cur;
         if (i == 0)
             continue;
         if (w->ok[i - 1] && w->ok[i] && t[i] > t[i - 1]) {
-            step(w, &s, i, &m);
+            step(w, &s, i, &m, &step_sp);
         } else {
             w->cum[i] = w->cum[i - 1];
             break_chain(w, &s, t[i - 1]);

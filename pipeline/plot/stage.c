@@ -7,9 +7,11 @@
 #include "zfstress/study.h"
 #include "zfstress/table.h"
 
+#include "core/pool.h"
 #include "study/study_internal.h"
 
 #include <math.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -107,6 +109,10 @@ static const metric_text *find_text(const study_src *ss, const char *name)
     return NULL;
 }
 
+/* Figures are drawn in the pool; the experiment file is read by one thread
+ * at a time (the HDF5 library is not thread-safe). */
+static pthread_mutex_t g_read_mu = PTHREAD_MUTEX_INITIALIZER;
+
 static int cb_metric(void *ctx, const char *name, zf_plot_series *out)
 {
     study_src *ss = ctx;
@@ -115,7 +121,9 @@ static int cb_metric(void *ctx, const char *name, zf_plot_series *out)
         return ZF_EINVAL;
     if (!(out->v = malloc((ss->ns + 1) * sizeof *out->v)))
         return zf_error(ZF_ENOMEM, "out of memory");
+    pthread_mutex_lock(&g_read_mu);
     int rc = zf_experiment_read_metric(ss->e, name, out->v, ss->ns);
+    pthread_mutex_unlock(&g_read_mu);
     if (rc != ZF_OK) {
         free(out->v);
         out->v = NULL;
@@ -133,7 +141,9 @@ static int cb_binned(void *ctx, const char *name, zf_plot_series *out)
     const metric_text *t = find_text(ss, name);
     if (!t)
         return ZF_EINVAL;
+    pthread_mutex_lock(&g_read_mu);
     int rc = zf_experiment_read_binned(ss->e, name, &out->v, &out->nbin, &out->bin_start);
+    pthread_mutex_unlock(&g_read_mu);
     if (rc != ZF_OK)
         return rc;
     out->label = t->label;
@@ -145,7 +155,10 @@ static int cb_binned(void *ctx, const char *name, zf_plot_series *out)
 static int cb_track(void *ctx, size_t i, zf_track *tr)
 {
     study_src *ss = ctx;
-    return zf_experiment_read_track(ss->e, i, tr);
+    pthread_mutex_lock(&g_read_mu);
+    int rc = zf_experiment_read_track(ss->e, i, tr);
+    pthread_mutex_unlock(&g_read_mu);
+    return rc;
 }
 
 /* Everything the source points to, owned here. */
@@ -434,44 +447,113 @@ static int remember(plot_cache *pc, const char *file, const char *key, const cha
     return ZF_OK;
 }
 
-static int draw_one(const zf_study *s, const zf_plot_source *src, const zf_figure_spec *spec,
-                    const char *figdir, const char *name, const char *format, const zf_png_text *text,
-                    size_t ntext, size_t entry, plot_cache *pc)
+/* One figure: prepared and finished on the calling thread in figure order,
+ * drawn in the pool, so the keys, the messages and the first error are
+ * those of a serial loop (each figure's bytes depend only on its data). */
+typedef struct fig_job {
+    zf_task task;
+    const zf_study *s;
+    const zf_plot_source *src;
+    zf_figure_spec spec;
+    zf_figure_spec *cells; /* owned: the spec's cells */
+    const char *metric[1]; /* the default set's spec.metrics */
+    char name[256];
+    const char *format;
+    const zf_png_text *text;
+    size_t ntext, entry;
+    char file[512], key[65];
+    char *path;
+    int kept, submitted;
+} fig_job;
+
+static int fig_prepare(fig_job *j, const char *figdir, plot_cache *pc)
 {
-    char file[512], key[65] = "";
-    snprintf(file, sizeof file, "%s.%s", name, format ? format : "png");
-    char *path = zf_path_join(figdir, file);
-    if (!path)
+    snprintf(j->file, sizeof j->file, "%s.%s", j->name, j->format ? j->format : "png");
+    if (!(j->path = zf_path_join(figdir, j->file)))
         return zf_error(ZF_ENOMEM, "out of memory");
-    zf_figure_spec sp = *spec;
-    if (sp.dpi == 0)
-        sp.dpi = s->plot_dpi > 0 ? s->plot_dpi : 300;
+    if (j->spec.dpi == 0)
+        j->spec.dpi = j->s->plot_dpi > 0 ? j->s->plot_dpi : 300;
     if (pc && pc->data_key && pc->data_key[0]) {
-        figure_key(s, pc, &sp, file, key);
-        if (key[0] && access(path, F_OK) == 0 && recorded(pc->old_keys, file, key, path)) {
-            int rc = remember(pc, file, key, path);
-            pc->kept++;
-            free(path);
-            return rc;
-        }
+        figure_key(j->s, pc, &j->spec, j->file, j->key);
+        j->kept = j->key[0] && access(j->path, F_OK) == 0 && recorded(pc->old_keys, j->file, j->key, j->path);
     }
-    int rc = zf_plot_figure(&sp, src, path, text, ntext);
+    return ZF_OK;
+}
+
+static int fig_task(void *arg)
+{
+    fig_job *j = arg;
+    return zf_plot_figure(&j->spec, j->src, j->path, j->text, j->ntext);
+}
+
+static int fig_finish(fig_job *j, int rc, plot_cache *pc)
+{
+    if (j->kept) {
+        pc->kept++;
+        return remember(pc, j->file, j->key, j->path);
+    }
     if (rc == ZF_OK && pc) {
         pc->drawn++;
-        if (key[0])
-            rc = remember(pc, file, key, path);
+        if (j->key[0])
+            rc = remember(pc, j->file, j->key, j->path);
     }
     if (rc != ZF_OK) {
         char msg[512];
         snprintf(msg, sizeof msg, "%s", zf_errmsg());
-        if (entry)
-            rc = zf_error(rc, "'%s': figures: entry %zu (%s): %s", s->path, entry, spec->kind, msg);
+        if (j->entry)
+            rc = zf_error(rc, "'%s': figures: entry %zu (%s): %s", j->s->path, j->entry, j->spec.kind, msg);
         else
-            rc = zf_error(rc, "figure '%s': %s", file, msg);
+            rc = zf_error(rc, "figure '%s': %s", j->file, msg);
     } else {
-        zf_log(ZF_LOG_INFO, "plot: %s", path);
+        zf_log(ZF_LOG_INFO, "plot: %s", j->path);
     }
-    free(path);
+    return rc;
+}
+
+/* Draw jobs[0 .. n) (each prepared here) and finish them in order; stops at
+ * the first failure, as a serial loop does (figures after it may be drawn). */
+static int draw_all(fig_job *jobs, size_t n, const char *figdir, plot_cache *pc)
+{
+    int rc = ZF_OK;
+    zf_pool *pool = NULL;
+    size_t first = n, waited = 0;
+    for (size_t i = 0; i < n && rc == ZF_OK; i++)
+        rc = fig_prepare(&jobs[i], figdir, pc);
+    if (rc == ZF_OK)
+        rc = zf_pool_new(zf_jobs(), &pool);
+    /* the first figure alone, so that the font machinery starts on one thread */
+    int first_rc = ZF_OK;
+    char first_msg[1024] = "";
+    for (first = 0; rc == ZF_OK && first < n && jobs[first].kept; first++)
+        ;
+    if (rc == ZF_OK && first < n && (first_rc = fig_task(&jobs[first])) != ZF_OK)
+        snprintf(first_msg, sizeof first_msg, "%s", zf_errmsg());
+    for (size_t i = first + 1; rc == ZF_OK && first_rc == ZF_OK && i < n; i++) {
+        if (jobs[i].kept)
+            continue;
+        jobs[i].task.fn = fig_task;
+        jobs[i].task.arg = &jobs[i];
+        zf_pool_submit(pool, &jobs[i].task);
+        jobs[i].submitted = 1;
+    }
+    for (; rc == ZF_OK && waited < n; waited++) {
+        fig_job *j = &jobs[waited];
+        int r = ZF_OK;
+        if (waited == first && first_rc != ZF_OK)
+            r = zf_error(first_rc, "%s", first_msg);
+        else if (j->submitted) {
+            r = zf_pool_wait(pool, &j->task);
+            j->submitted = 0;
+        }
+        rc = fig_finish(j, r, pc);
+    }
+    for (size_t i = 0; i < n; i++) {
+        if (jobs[i].submitted)
+            zf_pool_cancel(pool, &jobs[i].task);
+        free(jobs[i].path);
+        free(jobs[i].cells);
+    }
+    zf_pool_free(pool);
     return rc;
 }
 
@@ -523,7 +605,7 @@ static int plot_study(const zf_study *s, zf_experiment *e, const char *figdir, p
     study_src ss;
     zf_plot_source src;
     char *input = NULL;
-    zf_figure_spec *cells = NULL;
+    fig_job *jobs = NULL;
     memset(&d, 0, sizeof d);
     memset(&src, 0, sizeof src);
     zf_stat_table_init(&d.st);
@@ -617,58 +699,68 @@ static int plot_study(const zf_study *s, zf_experiment *e, const char *figdir, p
     };
     size_t ntext = sizeof text / sizeof text[0];
 
-    if (s->nfigures) {
-        for (size_t i = 0; i < s->nfigures && rc == ZF_OK; i++) {
-            const zf_study_figure *sf = &s->figures[i];
-            zf_figure_spec spec;
-            free(cells);
-            if (!(cells = calloc(sf->ncells + 1, sizeof *cells))) {
-                rc = zf_error(ZF_ENOMEM, "out of memory");
-                break;
-            }
-            to_spec(sf, &spec, cells);
-            char name[256];
-            if (sf->file)
-                snprintf(name, sizeof name, "%s", sf->file);
-            else if (sf->nmetrics == 1)
-                snprintf(name, sizeof name, "%s_%s", sf->kind, sf->metrics[0]);
-            else
-                snprintf(name, sizeof name, "figure%zu_%s", i + 1, sf->kind);
-            rc = draw_one(s, &src, &spec, figdir, name, sf->format, text, ntext, i + 1, pc);
-        }
+    /* the study's figures, else the default set: every endpoint of this
+     * study (catalogue rows and per-zone columns), then the tracks */
+    size_t njobs = 0, cap = s->nfigures ? s->nfigures : 2 * d.ncols + 2;
+    if (!(jobs = calloc(cap + 1, sizeof *jobs))) {
+        rc = zf_error(ZF_ENOMEM, "out of memory");
         goto done;
     }
-
-    /* the default set: every endpoint of this study (catalogue rows and per-zone columns) */
-    for (size_t m = 0; m < d.ncols && rc == ZF_OK; m++) {
-        const char *metrics[1] = {d.cols[m].name};
-        zf_figure_spec spec;
-        memset(&spec, 0, sizeof spec);
-        spec.metrics = metrics;
-        spec.nmetrics = 1;
-        spec.lines = -1;
-        spec.kind = "estimation";
-        char name[160];
-        snprintf(name, sizeof name, "%s", d.cols[m].name);
-        if ((rc = draw_one(s, &src, &spec, figdir, name, "png", text, ntext, 0, pc)) != ZF_OK)
-            break;
-        spec.kind = "timecourse";
-        snprintf(name, sizeof name, "%s_timecourse", d.cols[m].name);
-        rc = draw_one(s, &src, &spec, figdir, name, "png", text, ntext, 0, pc);
+    for (size_t i = 0; i < cap; i++) {
+        jobs[i].s = s;
+        jobs[i].src = &src;
+        jobs[i].text = text;
+        jobs[i].ntext = ntext;
     }
-    int pos = 0;
-    if (rc == ZF_OK && (rc = has_positions(e, ns, &pos)) == ZF_OK && pos) {
-        zf_figure_spec spec;
-        memset(&spec, 0, sizeof spec);
-        spec.lines = -1;
-        spec.kind = "trajectory";
-        if ((rc = draw_one(s, &src, &spec, figdir, "trajectories", "png", text, ntext, 0, pc)) == ZF_OK) {
-            spec.kind = "heatmap";
-            rc = draw_one(s, &src, &spec, figdir, "heatmap", "png", text, ntext, 0, pc);
+    if (s->nfigures) {
+        for (size_t i = 0; i < s->nfigures; i++) {
+            const zf_study_figure *sf = &s->figures[i];
+            fig_job *j = &jobs[njobs++];
+            if (!(j->cells = calloc(sf->ncells + 1, sizeof *j->cells))) {
+                rc = zf_error(ZF_ENOMEM, "out of memory");
+                goto done;
+            }
+            to_spec(sf, &j->spec, j->cells);
+            if (sf->file)
+                snprintf(j->name, sizeof j->name, "%s", sf->file);
+            else if (sf->nmetrics == 1)
+                snprintf(j->name, sizeof j->name, "%s_%s", sf->kind, sf->metrics[0]);
+            else
+                snprintf(j->name, sizeof j->name, "figure%zu_%s", i + 1, sf->kind);
+            j->format = sf->format;
+            j->entry = i + 1;
         }
+        rc = draw_all(jobs, njobs, figdir, pc);
+        goto done;
     }
+    for (size_t m = 0; m < d.ncols; m++)
+        for (int k = 0; k < 2; k++) {
+            fig_job *j = &jobs[njobs++];
+            j->metric[0] = d.cols[m].name;
+            j->spec.metrics = j->metric;
+            j->spec.nmetrics = 1;
+            j->spec.lines = -1;
+            j->spec.kind = k == 0 ? "estimation" : "timecourse";
+            snprintf(j->name, sizeof j->name, k == 0 ? "%s" : "%s_timecourse", d.cols[m].name);
+            j->format = "png";
+        }
+    size_t nend = njobs;
+    if ((rc = draw_all(jobs, nend, figdir, pc)) != ZF_OK)
+        goto done;
+    int pos = 0;
+    if ((rc = has_positions(e, ns, &pos)) != ZF_OK)
+        goto done;
+    if (pos)
+        for (int k = 0; k < 2; k++) {
+            fig_job *j = &jobs[njobs++];
+            j->spec.lines = -1;
+            j->spec.kind = k == 0 ? "trajectory" : "heatmap";
+            snprintf(j->name, sizeof j->name, "%s", k == 0 ? "trajectories" : "heatmap");
+            j->format = "png";
+        }
+    rc = draw_all(jobs + nend, njobs - nend, figdir, pc);
 done:
-    free(cells);
+    free(jobs);
     free(input);
     stage_data_free(&d);
     return rc;

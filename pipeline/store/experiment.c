@@ -1058,6 +1058,7 @@ int zf_experiment_finish_tracks(zf_experiment *e)
     if ((rc = drain(e, 1)) != ZF_OK ||
         (e->dtime >= 0 && e->ext != (hsize_t)e->rows && (rc = extend_tracks(e, (hsize_t)e->rows)) != ZF_OK))
         return rc;
+    zf_writeback_start(e->tmp); /* the tracks go to the disk while the later stages run: the commit's fsync waits less */
     if ((rc = ensure_group(e->file, "/tracks", &g)) != ZF_OK)
         return rc;
     double *missing = malloc((e->ntracks + 1) * sizeof *missing);

@@ -80,6 +80,8 @@ typedef struct hash_job {
 static int hash_task(void *arg)
 {
     hash_job *j = arg;
+    if (zf_sha256_memo_lookup(j->path, j->sha)) /* ingest hashed it as it read it (a first run) */
+        return ZF_OK;
     return zf_sha256_file_memo(j->path, j->sha); /* ingest takes it from the memo */
 }
 
@@ -318,32 +320,16 @@ static void outputs_digest(const zf_outputs *o, char key[65])
     free(b.s);
 }
 
-int zf_run(const zf_study *s, const zf_outputs *o, const zf_run_opts *ro, const char *command)
+/* The keys of the stages after ingest, chained from the ingest key. */
+static int later_keys(const zf_study *s, const char *k_ing, char k_met[65], char k_sta[65], char k_out[65])
 {
-    int rc;
-    zf_experiment *e = NULL, *old = NULL;
-    FILE *log = NULL;
-    char *old_figs = NULL, *new_figs = NULL;
-    char k_ing[65], k_met[65], k_sta[65], k_out[65];
-    char o_ing[65] = "", o_met[65] = "", o_sta[65] = "", o_out[65] = "", o_dig[65] = "", dig[65];
-
-    if ((rc = zf_mkdir_p(o->dir)))
-        return rc;
-    zf_jobs_set(ro->jobs); /* threads of the per-subject stages */
-    if ((log = fopen(o->log, "a")) != NULL) {
-        zf_log_set_file(log);
-        fprintf(log, "== %s\n", command ? command : "zfstress run");
-    }
-    ingest_key(s, k_ing);
     /* metrics and stats are keyed by the settings they read, so that editing a
      * figure reruns neither; the outputs (report, Prism tables) by the whole study */
     {
         char *params = malloc(1 << 16);
         sbuf cmp = {0};
-        if (!params) {
-            rc = zf_error(ZF_ENOMEM, "out of memory");
-            goto done;
-        }
+        if (!params)
+            return zf_error(ZF_ENOMEM, "out of memory");
         size_t half = 1 << 15;
         if (zf_metric_params_text(&s->metrics, NULL, params, half) != ZF_OK ||
             zf_arena_text(&s->arena, &s->metrics, params + strlen(params) + 1, half) != ZF_OK) {
@@ -363,6 +349,34 @@ int zf_run(const zf_study *s, const zf_outputs *o, const zf_run_opts *ro, const 
         free(cmp.s);
     }
     chain_key(k_sta, "outputs", s->text, k_out);
+    return ZF_OK;
+}
+
+int zf_run(const zf_study *s, const zf_outputs *o, const zf_run_opts *ro, const char *command)
+{
+    int rc;
+    zf_experiment *e = NULL, *old = NULL;
+    FILE *log = NULL;
+    char *old_figs = NULL, *new_figs = NULL;
+    char k_ing[65], k_met[65], k_sta[65], k_out[65];
+    char o_ing[65] = "", o_met[65] = "", o_sta[65] = "", o_out[65] = "", o_dig[65] = "", dig[65];
+
+    if ((rc = zf_mkdir_p(o->dir)))
+        return rc;
+    zf_jobs_set(ro->jobs); /* threads of the per-subject stages */
+    zf_outfiles_defer(1);  /* the outputs are fsync'd and renamed together (zf_outfiles_flush) */
+    if ((log = fopen(o->log, "a")) != NULL) {
+        zf_log_set_file(log);
+        fprintf(log, "== %s\n", command ? command : "zfstress run");
+    }
+    /* a first run (or --force) ingests whatever the key says: the inputs are
+     * hashed while ingest reads them, and the key is taken after it */
+    int first = ro->force || !exists(o->experiment);
+    k_ing[0] = '\0';
+    if (!first)
+        ingest_key(s, k_ing);
+    if ((rc = later_keys(s, k_ing, k_met, k_sta, k_out)))
+        goto done;
     if (exists(o->experiment) && zf_experiment_open(o->experiment, 0, &old) == ZF_OK) {
         old_key(old, "key_ingest", o_ing);
         old_key(old, "key_metrics", o_met);
@@ -397,6 +411,11 @@ int zf_run(const zf_study *s, const zf_outputs *o, const zf_run_opts *ro, const 
         zf_experiment_want_metrics(e, 1); /* the metrics stage follows: ingest computes them on the way */
         if ((rc = zf_stage_ingest(s, e, command, ro->keep_going)))
             goto done;
+        if (first) {
+            ingest_key(s, k_ing); /* from the memo: ingest hashed the files as it read them */
+            if ((rc = later_keys(s, k_ing, k_met, k_sta, k_out)))
+                goto done;
+        }
     } else {
         zf_log(ZF_LOG_INFO, "run: ingest up to date, reusing '%s'", o->experiment);
         if ((rc = zf_experiment_open(o->experiment, 1, &e)))
@@ -415,7 +434,7 @@ int zf_run(const zf_study *s, const zf_outputs *o, const zf_run_opts *ro, const 
     zf_log(ZF_LOG_INFO, "run: plot");
     if ((rc = zf_plot_study_incremental(s, e, o->figures, k_sta, old_figs, &new_figs)) ||
         (rc = zf_experiment_set_text(e, "/provenance", "figure_keys", new_figs)) || (rc = write_prism(s, e, o->prism)) ||
-        (rc = zf_write_report(s, e, o)))
+        (rc = zf_outfiles_flush()) || (rc = zf_write_report(s, e, o)) || (rc = zf_outfiles_defer(0)))
         goto done;
     /* the experiment is committed last and records what it was committed with */
     outputs_digest(o, dig);
@@ -428,6 +447,14 @@ int zf_run(const zf_study *s, const zf_outputs *o, const zf_run_opts *ro, const 
     rc = zf_experiment_commit(e);
     e = NULL;
 done:
+    if (rc == ZF_OK) {
+        rc = zf_outfiles_defer(0);
+    } else { /* the outputs finished before the failure go in place, as they did one by one */
+        char why[2048];
+        snprintf(why, sizeof why, "%s", zf_errmsg());
+        if (zf_outfiles_defer(0) != ZF_OK)
+            zf_error(rc, "%s", why);
+    }
     free(old_figs);
     free(new_figs);
     zf_experiment_close(e);

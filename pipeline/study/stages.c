@@ -23,9 +23,11 @@
 #include <limits.h>
 #include <math.h>
 #include <stddef.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 /* Sample-sheet columns that configure reading rather than describe the fish. */
 static const char *const calibration_cols[] = {"file", "format", "fps", "px_per_mm", "y_axis", "units", "origin_x",
@@ -491,7 +493,7 @@ static int hash_row(row_job *j)
         j->hashed = 1;
         return ZF_OK;
     }
-    if ((rc = zf_sha256_file(j->path, j->sha)) != ZF_OK) {
+    if ((rc = zf_sha256_file_memo(j->path, j->sha)) != ZF_OK) { /* remembered for the run's key */
         char why[1024];
         snprintf(why, sizeof why, "%s", zf_errmsg());
         return zf_error(rc, "'%s':%zu: column %d 'file': %s", t->path, t->line[j->r], cf + 1, why);
@@ -566,6 +568,8 @@ static int row_task(void *arg)
     }
     /* hashed already (the run's key), else by the tokenizer on the way */
     int known = zf_sha256_memo_lookup(j->path, j->sha);
+    struct stat before;
+    int st_ok = !known && stat(j->path, &before) == 0;
     if (!known)
         zf_csv_hash_begin(j->path);
     rc = zf_read_tracks(j->path, j->used->name, &j->o, collect_sink, j, NULL);
@@ -573,6 +577,8 @@ static int row_task(void *arg)
     if (rc == ZF_OK)
         early_metrics(j);
     if (rc == ZF_OK && (known || zf_csv_hash_end(j->sha))) {
+        if (st_ok) /* for the run's key, computed after a first ingest */
+            zf_sha256_memo_put(j->path, &before, j->sha);
         j->hashed = 1;
         return ZF_OK;
     }
@@ -1393,6 +1399,19 @@ static int write_number(FILE *fp, double v)
 {
     if (isnan(v))
         return 0;
+    if (v == floor(v) && fabs(v) < 1e15) {
+        /* an integer below 1e15 prints under %.15g as its digits (counts, zeros:
+         * over half the cells), written here without printf's decimal conversion */
+        char buf[24], *p = buf + sizeof buf;
+        uint64_t u = (uint64_t)fabs(v);
+        *--p = '\0';
+        do
+            *--p = (char)('0' + u % 10);
+        while ((u /= 10) != 0);
+        if (signbit(v))
+            *--p = '-'; /* -0 too, as %.15g prints it */
+        return fputs(p, fp) < 0 ? -1 : 0;
+    }
     return fprintf(fp, "%.15g", v) < 0 ? -1 : 0;
 }
 
@@ -1760,6 +1779,101 @@ done:
     return rc;
 }
 
+/* One endpoint's default comparisons and assumption checks, in a pool
+ * thread, into a table of its own (the tables are appended in order). */
+typedef struct endpoint_job {
+    zf_task task;
+    const char *name;
+    const char *const *group;
+    double *v;
+    size_t ns;
+    const zf_compare_opts *opts;
+    zf_stat_table st;
+} endpoint_job;
+
+static int endpoint_task(void *arg)
+{
+    endpoint_job *j = arg;
+    int rc = zf_stats_compare(&j->st, j->name, j->group, j->v, j->ns, j->opts);
+    return rc ? rc : zf_stats_checks(&j->st, j->name, j->group, j->v, j->ns, j->opts);
+}
+
+/* Append the rows of src to dst. */
+static int append_rows(zf_stat_table *dst, const zf_stat_table *src)
+{
+    if (src->n == 0)
+        return ZF_OK;
+    if (dst->n + src->n > dst->cap) {
+        size_t cap = dst->cap ? 2 * dst->cap : 64;
+        while (cap < dst->n + src->n)
+            cap *= 2;
+        zf_stat_row *rows = realloc(dst->rows, cap * sizeof *rows);
+        if (!rows)
+            return zf_error(ZF_ENOMEM, "out of memory");
+        dst->rows = rows;
+        dst->cap = cap;
+    }
+    memcpy(dst->rows + dst->n, src->rows, src->n * sizeof *src->rows);
+    dst->n += src->n;
+    return ZF_OK;
+}
+
+/* The default comparisons of every endpoint: metrics read here (one thread
+ * reads the file), compared in the pool, rows appended in endpoint order, so
+ * the table and the first error reported are those of a serial loop. */
+static int compare_endpoints(zf_experiment *e, const zf_metric_column *cols, size_t ncols, const char *const *group,
+                             size_t ns, const zf_compare_opts *opts, zf_stat_table *st)
+{
+    int rc = ZF_OK;
+    zf_pool *pool = NULL;
+    endpoint_job *jobs = calloc(ncols + 1, sizeof *jobs);
+    size_t submitted = 0, waited = 0;
+    if (!jobs || (rc = zf_pool_new(zf_jobs(), &pool)) != ZF_OK) {
+        rc = jobs ? rc : zf_error(ZF_ENOMEM, "out of memory");
+        goto done;
+    }
+    for (; submitted < ncols; submitted++) {
+        endpoint_job *j = &jobs[submitted];
+        if (!(j->v = malloc((ns + 1) * sizeof *j->v))) {
+            rc = zf_error(ZF_ENOMEM, "out of memory");
+            break;
+        }
+        if ((rc = zf_experiment_read_metric(e, cols[submitted].name, j->v, ns)) != ZF_OK)
+            break;
+        j->name = cols[submitted].name;
+        j->group = group;
+        j->ns = ns;
+        j->opts = opts;
+        j->task.fn = endpoint_task;
+        j->task.arg = j;
+        zf_pool_submit(pool, &j->task);
+    }
+    /* an earlier endpoint's failure comes first, as in a serial loop */
+    char why[2048];
+    snprintf(why, sizeof why, "%s", rc ? zf_errmsg() : "");
+    int read_rc = rc;
+    rc = ZF_OK;
+    for (; waited < submitted; waited++) {
+        endpoint_job *j = &jobs[waited];
+        if ((rc = zf_pool_wait(pool, &j->task)) != ZF_OK || (rc = append_rows(st, &j->st)) != ZF_OK) {
+            waited++;
+            break;
+        }
+    }
+    if (rc == ZF_OK && read_rc != ZF_OK)
+        rc = zf_error(read_rc, "%s", why);
+done:
+    for (size_t q = waited; jobs && q < submitted; q++)
+        zf_pool_cancel(pool, &jobs[q].task);
+    zf_pool_free(pool);
+    for (size_t q = 0; jobs && q <= submitted && q < ncols; q++) {
+        zf_stat_table_free(&jobs[q].st);
+        free(jobs[q].v);
+    }
+    free(jobs);
+    return rc;
+}
+
 int zf_stage_stats(const zf_study *s, zf_experiment *e, const char *stats_csv)
 {
     zf_metric_column *cols = NULL;
@@ -1795,11 +1909,8 @@ int zf_stage_stats(const zf_study *s, zf_experiment *e, const char *stats_csv)
     if ((rc = zf_study_endpoints(s, &cols, &ncols)))
         goto done;
     /* the default comparisons with the assumption checks beside them */
-    for (size_t m = 0; m < ncols; m++)
-        if ((rc = zf_experiment_read_metric(e, cols[m].name, v, ns)) ||
-            (rc = zf_stats_compare(&st, cols[m].name, group, v, ns, &opts)) ||
-            (rc = zf_stats_checks(&st, cols[m].name, group, v, ns, &opts)))
-            goto done;
+    if ((rc = compare_endpoints(e, cols, ncols, group, ns, &opts, &st)) != ZF_OK)
+        goto done;
     /* the designs the study declares (compare.factors, compare.dose, compare.repeated) */
     if ((rc = stage_stats_designs(s, e, sub, group, cols, ncols, &opts, &st)) != ZF_OK)
         goto done;

@@ -197,9 +197,126 @@ static void test_random_printed(size_t n)
     }
 }
 
+/* A cell for the row test: mostly plain decimals of every length (the fast
+ * path's grammar and just beyond it), some printed doubles, some anything. */
+static void random_cell(char *s, size_t cap)
+{
+    static const char stray[] = "+-.eE 0123456789xa\t";
+    size_t o = 0;
+    unsigned kind = below(40);
+    if (kind < 34) {
+        if (below(4) == 0)
+            s[o++] = '-';
+        else if (below(40) == 0)
+            s[o++] = '+';
+        unsigned idig = below(6) == 0 ? below(24) : below(5);
+        for (unsigned i = 0; i < idig; i++)
+            s[o++] = (char)('0' + below(10));
+        if (below(5) != 0) {
+            s[o++] = '.';
+            unsigned fdig = below(6) == 0 ? below(24) : below(9);
+            for (unsigned i = 0; i < fdig; i++)
+                s[o++] = (char)('0' + below(10));
+        }
+        if (below(30) == 0)
+            s[o++] = stray[below(sizeof stray - 1)];
+        s[o] = '\0';
+    } else if (kind < 37) {
+        uint64_t bits = next64();
+        double v;
+        memcpy(&v, &bits, sizeof v);
+        if (!isfinite(v))
+            v = 0.25;
+        if (below(2))
+            snprintf(s, cap, "%.17g", v);
+        else
+            snprintf(s, cap, "%.*f", (int)below(12), fmod(v, 1e6));
+    } else if (kind < 39) {
+        unsigned len = below(8);
+        for (unsigned i = 0; i < len; i++)
+            s[o++] = stray[below(sizeof stray - 1)];
+        s[o] = '\0';
+    } else {
+        snprintf(s, cap, "\"%u.%u\"", below(1000), below(1000));
+    }
+}
+
+/* zf_csv_next_numbers against zf_csv_next + zf_parse_number on a file of
+ * random rows: the same verdict per row, bit-identical values, the same
+ * fields when it falls back, the same line numbers. */
+static void test_rows(const char *dir, size_t nrows)
+{
+    char path[1100], cell[400];
+    snprintf(path, sizeof path, "%s/rows.csv", dir);
+    FILE *f = fopen(path, "w");
+    CHECK(f != NULL);
+    if (!f)
+        return;
+    fputs("frame,x,t,y,extra\n", f);
+    for (size_t r = 0; r < nrows; r++) {
+        unsigned ncell = below(50) == 0 ? below(5) : 5;
+        for (unsigned k = 0; k < ncell; k++) {
+            random_cell(cell, sizeof cell);
+            fprintf(f, "%s%s", k ? "," : "", cell);
+        }
+        fputs(below(20) == 0 ? "\r\n" : below(200) == 0 ? "\n\n" : "\n", f);
+    }
+    fclose(f);
+    zf_csv *a = NULL, *b = NULL;
+    size_t na = 0, nb = 0, fast = 0;
+    CHECK_OK(zf_csv_open(path, 0, &a));
+    CHECK_OK(zf_csv_open(path, 0, &b));
+    if (!a || !b)
+        goto done;
+    CHECK(zf_csv_next(a, &na) == 1 && zf_csv_next(b, &nb) == 1);
+    const int slot[4] = {-1, 1, 0, 2}; /* cells 1, 2, 3 to v[1], v[0], v[2] */
+    for (;;) {
+        double v[3] = {0, 0, 0};
+        int ra = zf_csv_next(a, &na), rb = zf_csv_next_numbers(b, slot, 4, v, &nb);
+        if (ra != 1) {
+            CHECK(rb == ra);
+            break;
+        }
+        CHECK(rb == 1 || rb == 2);
+        CHECK(zf_csv_line(a) == zf_csv_line(b));
+        if (rb == 2) {
+            fast++;
+            CHECK(na >= 4);
+            for (size_t c = 1; c < 4 && c < na; c++) {
+                double ref = 0;
+                int k = zf_parse_number(zf_csv_field(a, c), &ref);
+                CHECK(k == ZF_NUM_OK);
+                double got = v[slot[c]];
+                if (k != ZF_NUM_OK || memcmp(&ref, &got, sizeof ref) != 0) {
+                    g_mismatch++;
+                    CHECK(0);
+                    fprintf(stderr, "  row %zu cell %zu \"%s\": %.17g, fast path %.17g\n", zf_csv_line(a), c,
+                            zf_csv_field(a, c), ref, got);
+                }
+            }
+        } else {
+            CHECK(na == nb);
+            for (size_t c = 0; c < na && c < nb; c++)
+                CHECK(strcmp(zf_csv_field(a, c), zf_csv_field(b, c)) == 0);
+            /* the fallback is right to fall back: some wanted cell is not a plain decimal or missing */
+        }
+    }
+    CHECK(fast > nrows / 3); /* the test exercises both paths */
+    CHECK(fast < nrows - nrows / 4);
+done:
+    zf_csv_close(a);
+    zf_csv_close(b);
+    remove(path);
+}
+
 int main(void)
 {
     zf_init();
+    const char *base = getenv("ZF_TMP");
+    char dir[1024];
+    snprintf(dir, sizeof dir, "%s", (base && base[0]) ? base : "/tmp/zf_number");
+    CHECK_OK(zf_mkdir_p(dir));
+    test_rows(dir, 300000);
     test_edge_cases();
     test_random_grammar(2000000);
     test_random_printed(2000000);

@@ -312,6 +312,42 @@ static void test_excerpt(void)
     CHECK(strlen(ZF_EXCERPT(big)) < ZF_EXCERPT_SIZE);
 }
 
+/* A NUL byte inside a line is an error naming the line and the field, on the
+ * plain path and on the path that parses numbers while it scans. */
+static void test_nul_byte(void)
+{
+    static const char text[] = "t,x,y,note\n0,1.5,2.5,ok\n0.1,1.5,2\0\0,ok\n0.2,1.5,2.5,o\0k\n";
+    char p[4096];
+    snprintf(p, sizeof p, "%s/nul.csv", g_dir);
+    CHECK(tu_write_bytes(p, text, sizeof text - 1) == 0);
+    for (int numbers = 0; numbers < 2; numbers++) {
+        zf_csv *c = NULL;
+        size_t nf = 0;
+        int slot[3] = {0, 1, 2};
+        double v[3];
+        CHECK_OK(zf_csv_open(p, 0, &c));
+        if (!c)
+            return;
+        CHECK(zf_csv_next(c, &nf) == 1 && nf == 4);
+        int rc = numbers ? zf_csv_next_numbers(c, slot, 3, v, &nf) : zf_csv_next(c, &nf);
+        CHECK(rc >= 1 && nf == 4);
+        /* line 3: the NUL bytes end field 3 */
+        rc = numbers ? zf_csv_next_numbers(c, slot, 3, v, &nf) : zf_csv_next(c, &nf);
+        CHECK(rc == ZF_EPARSE);
+        CHECK(strstr(zf_errmsg(), "nul.csv':3: field 3 holds a NUL byte") != NULL);
+        zf_csv_close(c);
+        /* line 4: a NUL byte in a field after the numbers read */
+        CHECK_OK(zf_csv_open(p, 0, &c));
+        for (int k = 0; k < 2; k++)
+            CHECK(zf_csv_next(c, &nf) == 1);
+        (void)zf_csv_next(c, &nf);
+        rc = numbers ? zf_csv_next_numbers(c, slot, 3, v, &nf) : zf_csv_next(c, &nf);
+        CHECK(rc == ZF_EPARSE);
+        CHECK(strstr(zf_errmsg(), "nul.csv':4: field 4 holds a NUL byte") != NULL);
+        zf_csv_close(c);
+    }
+}
+
 int main(void)
 {
     zf_init();
@@ -324,5 +360,6 @@ int main(void)
     test_table_errors();
     test_columns();
     test_excerpt();
+    test_nul_byte();
     return CHECK_DONE();
 }
