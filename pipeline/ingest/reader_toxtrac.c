@@ -290,6 +290,8 @@ int zf_read_toxtrac(const char *path, const zf_read_opts *o, zf_track_sink sink,
         else
             for (k = 0; k < nf && k < 32; k++)
                 f[k] = zf_csv_field(c, k);
+        if (k == 0)
+            continue; /* nothing but blanks (or a NUL byte) on the line */
         if (nrows == 0 && !names && !pixel_row(f, k)) {
             double d;
             if (zf_parse_number(f[0], &d) != ZF_NUM_BAD) {
