@@ -321,7 +321,7 @@ static inline void add_time_sp(zf_metric_ws *w, size_t off, const span *p)
         F(&w->whole, off) += p->e - p->s;
     if (p->one)
         F(&w->bins[p->k], off) += p->e - p->s;
-    else
+    else if (w->bins_on)
         add_time_split(w, off, p->s, p->e);
 }
 
