@@ -1620,6 +1620,22 @@ int zf_stage_metrics(const zf_study *s, zf_experiment *e, const char *metrics_cs
     /* every selected slot (every slot when the study selects no endpoints) goes
      * to the experiment file (NaN where the study does not meet the metric's
      * need), the applicable ones to the CSV tables; /binned only with bins */
+    {
+        /* what an earlier run wrote for other endpoints, zones or bins goes */
+        const char **keep = malloc((nout + 1) * sizeof *keep);
+        size_t nkeep = 0;
+        if (!keep) {
+            rc = zf_error(ZF_ENOMEM, "out of memory");
+            goto done;
+        }
+        for (size_t k = 0; k < nout; k++)
+            if (zf_metric_selected(&s->metrics, k))
+                keep[nkeep++] = info[k].name;
+        rc = zf_experiment_prune_metrics(e, keep, nkeep, nbin > 0);
+        free(keep);
+        if (rc)
+            goto done;
+    }
     for (size_t k = 0; k < nout; k++) {
         const zf_metric_column *c = &info[k];
         if (!zf_metric_selected(&s->metrics, k))

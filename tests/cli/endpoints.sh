@@ -29,6 +29,17 @@ stderr_has "run: ingest up to date, reusing"
 stderr_has "run: metrics"
 assert "metrics.csv: distance_mm and QC now" test "$(head -1 sel/metrics.csv | cut -d, -f4-)" = \
     "distance_mm,observed_s,fraction_missing,longest_gap_s,teleports,samples_interpolated"
+if command -v h5ls >/dev/null; then
+    assert "/metrics: the datasets of the former selection are gone" \
+        test "$(h5ls sel/experiment.h5/metrics | cut -d' ' -f1 | tr '\n' ' ')" = \
+        "distance_mm fraction_missing longest_gap_s observed_s samples_interpolated teleports "
+    assert "no /binned without time bins" test -z "$(h5ls sel/experiment.h5 | grep binned)"
+    # back to every endpoint with bins: /binned again, and the stale-free file has every column
+    expect 0 "$ZF" run s/study.yaml --out sel -q
+    assert "/binned is back" test -n "$(h5ls sel/experiment.h5 | grep binned)"
+    assert "/metrics: every column again" test "$(h5ls sel/experiment.h5/metrics | wc -l)" -eq "$(h5ls full/experiment.h5/metrics | wc -l)"
+    expect 0 "$ZF" verify sel/experiment.h5
+fi
 # unknown and inapplicable names, with the valid ones
 sed 's/^metrics: {\(.*\)}$/metrics: {\1, endpoints: [distance_mm, thigmotaxis_time_s]}/' s/study.yaml > s/bad.yaml
 line=$(grep -n '^metrics:' s/bad.yaml | cut -d: -f1)
