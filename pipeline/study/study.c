@@ -78,7 +78,7 @@ static int at(const ctx *c, const yaml_node_t *n, const char *fmt, ...)
     ;
 static int at(const ctx *c, const yaml_node_t *n, const char *fmt, ...)
 {
-    char what[512];
+    char what[1800]; /* room for the list of valid endpoint names */
     va_list ap;
     va_start(ap, fmt);
     vsnprintf(what, sizeof what, fmt, ap);
@@ -515,8 +515,8 @@ static int k_bin_s(ctx *c, const char *k, const yaml_node_t *v)
     return mparam(c, k, k, v);
 }
 static const key_row metric_keys[] = {
-    {"endpoints", k_endpoints}, {"bin_s", k_bin_s}, {"top_fraction", k_top}, {"top_mm", k_top_mm}, {"bottom_fraction", k_bottom},
-    {"bottom_mm", k_bottom_mm}, {"freeze_speed_mm_s", k_mparam}, {"freeze_min_s", k_mparam},
+    {"endpoints", k_endpoints}, {"bin_s", k_bin_s}, {"top_fraction", k_top}, {"top_mm", k_top_mm},
+    {"bottom_fraction", k_bottom}, {"bottom_mm", k_bottom_mm}, {"freeze_speed_mm_s", k_mparam}, {"freeze_min_s", k_mparam},
     {"max_speed_percentile", k_mparam}, {"move_start_mm_s", k_mparam}, {"move_stop_mm_s", k_mparam},
     {"move_avg_samples", k_mparam}, {"erratic_speed_mm_s", k_mparam}, {"erratic_accel_mm_s2", k_mparam},
     {"erratic_turn_deg", k_mparam}, {"turn_min_step_mm", k_mparam}, {"rotation_tolerance_deg", k_mparam},
@@ -567,7 +567,7 @@ static int metric_keys_finish(ctx *c)
             const char *name = e ? scalar(e) : NULL;
             int k = name ? zf_metric_endpoint_find(&s->arena, p, name) : -1;
             if (k < 0) {
-                char valid[2048];
+                char valid[1536];
                 zf_metric_endpoint_names(&s->arena, p, valid, sizeof valid);
                 return at(c, e ? e : v, "key 'endpoints': unknown endpoint '%s' for this arena; expected one of: %s",
                           name ? name : "(a list or mapping)", valid);
