@@ -13,9 +13,12 @@
 #
 # The cohort is written by 'zfstress simulate' (the generic CSV cohort layout the peer reads); the
 # page cache is warmed before timing. zfstress does the peer's job: ingest into HDF5 (shuffle +
-# deflate + checksums), the novel-tank metrics, group statistics, one box plot per peer metric.
-# Stages are timed as the subcommands (ingest, metrics, stats, plot: each commits the experiment
-# file, so metrics and later stages include a copy and an fsync of it), the total as 'zfstress run'.
+# deflate + checksums), the peer's seven novel-tank metrics over the whole trial (metrics.endpoints,
+# no time bins), group statistics of them, one box plot per metric. Stages are timed as the
+# subcommands (ingest, metrics, stats, plot: each commits the experiment file, so metrics and later
+# stages include a copy and an fsync of it), the total as 'zfstress run'. The row 'full(run)' is
+# 'zfstress run' of the full default analysis (every endpoint, whole trial and 60 s bins, the same
+# seven box plots).
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 per_group=48 seconds=3600 fps=30 runs=3 jobs=0 peer_on=1 keep=""
@@ -58,8 +61,17 @@ if [ ! -f "$cohort/samples.csv" ]; then
     "$ZF" simulate --out "$cohort" --per-group "$per_group" --seconds "$seconds" --fps "$fps" \
         --groups control,ketamine --seed 11 >/dev/null
 fi
-# the peer's job: its seven metrics get one box plot each
-cat > "$cohort/bench_study.yaml" <<EOF
+# the peer's job: its seven metrics over the whole trial, one box plot each; and the full
+# default analysis (every endpoint, 60 s bins) with the same figures
+for kind in peer full; do
+    if [ "$kind" = peer ]; then
+        sel="endpoints: [distance_mm, mean_speed_mm_s, time_top_s, top_entries, latency_top_s, freezing_time_s, freezing_bouts], bin_s: 0"
+        file=$cohort/bench_study.yaml
+    else
+        sel="bin_s: 60"
+        file=$cohort/bench_full.yaml
+    fi
+    cat > "$file" <<EOF
 samples: samples.csv
 format: csv
 columns: {time: time_s, x: x_mm, y: y_mm}
@@ -67,7 +79,7 @@ units: mm
 y_axis: up
 fps: $fps
 arena: {kind: side, width_mm: 200, height_mm: 150}
-metrics: {top_fraction: 0.5, freeze_speed_mm_s: 5, freeze_min_s: 2, bin_s: 60}
+metrics: {top_fraction: 0.5, freeze_speed_mm_s: 5, freeze_min_s: 2, $sel}
 compare: {factor: group, control: control}
 figures:
   - {kind: box, metric: distance_mm}
@@ -78,7 +90,8 @@ figures:
   - {kind: box, metric: freezing_time_s}
   - {kind: box, metric: freezing_bouts}
 EOF
-study=$cohort/bench_study.yaml
+done
+study=$cohort/bench_study.yaml full=$cohort/bench_full.yaml
 nfiles=$(find "$cohort/tracks" -name '*.csv' | wc -l)
 csv_bytes=$(find "$cohort/tracks" -name '*.csv' -printf '%s\n' | awk '{ s += $1 } END { print s }')
 samples=$(( $(cat "$cohort"/tracks/*.csv | wc -l) - nfiles ))
@@ -109,6 +122,9 @@ for r in $(seq 1 "$runs"); do
     rm -rf "$work/zf_run"
     measure total "$ZF" run "$study" --out "$work/zf_run" -q
     echo "zfstress $(stat -c %s "$work/zf_run/experiment.h5")" >> "$work/sizes"
+    rm -rf "$work/zf_full"
+    measure full "$ZF" run "$full" --out "$work/zf_full" -q
+    echo "full $(stat -c %s "$work/zf_full/experiment.h5")" >> "$work/sizes"
     if [ "$peer_on" = 1 ]; then
         rm -rf "$work/peer"
         measure peer /usr/bin/python3 "$PEER" "$cohort" "$work/peer"
@@ -122,7 +138,7 @@ col() { awk -v n="$1" -v c="$2" '$1 == n { print $c }' "$work/times" | median; }
 mb=$(awk -v b="$csv_bytes" 'BEGIN { printf "%.0f", b / 1e6 }')
 echo "zfstress bench: $nfiles files, $samples samples, $mb MB of CSV; $runs runs (medians); jobs ${jobs/#0/all cores}; $(nproc) cores"
 printf '%-10s %9s %9s %11s %12s %10s\n' stage wall_s cpu_s peak_MB output_MB "MB/s_csv"
-for st in ingest metrics stats plot total peer; do
+for st in ingest metrics stats plot total full peer; do
     [ "$st" != peer ] || [ "$peer_on" = 1 ] || continue
     w=$(col "$st" 2) c=$(col "$st" 3) m=$(col "$st" 4)
     size="" rate=""
@@ -130,15 +146,20 @@ for st in ingest metrics stats plot total peer; do
     ingest) rate=$(awk -v b="$csv_bytes" -v w="$w" 'BEGIN { printf "%.0f", b / 1e6 / w }') ;;
     total) size=$(awk '$1 == "zfstress" { print $2 }' "$work/sizes" | median | awk '{ printf "%.1f", $1 / 1e6 }')
            rate=$(awk -v b="$csv_bytes" -v w="$w" 'BEGIN { printf "%.0f", b / 1e6 / w }') ;;
+    full) size=$(awk '$1 == "full" { print $2 }' "$work/sizes" | median | awk '{ printf "%.1f", $1 / 1e6 }')
+          rate=$(awk -v b="$csv_bytes" -v w="$w" 'BEGIN { printf "%.0f", b / 1e6 / w }') ;;
     peer) size=$(awk '$1 == "peer" { print $2 }' "$work/sizes" | median | awk '{ printf "%.1f", $1 / 1e6 }')
           rate=$(awk -v b="$csv_bytes" -v w="$w" 'BEGIN { printf "%.0f", b / 1e6 / w }') ;;
     esac
     name=$st
     [ "$st" != total ] || name="total(run)"
+    [ "$st" != full ] || name="full(run)"
     printf '%-10s %9.2f %9.2f %11.1f %12s %10s\n' "$name" "$w" "$c" "$(awk -v k="$m" 'BEGIN { print k / 1024 }')" "$size" "$rate"
 done
 if [ "$peer_on" = 1 ]; then
     awk -v pw="$(col peer 2)" -v zw="$(col total 2)" -v pc="$(col peer 3)" -v zc="$(col total 3)" \
-        'BEGIN { printf "peer / zfstress: wall %.1fx, CPU %.1fx\n", pw / zw, pc / zc }'
+        'BEGIN { printf "peer / zfstress (same job): wall %.1fx, CPU %.1fx\n", pw / zw, pc / zc }'
+    awk -v pw="$(col peer 2)" -v zw="$(col full 2)" -v pc="$(col peer 3)" -v zc="$(col full 3)" \
+        'BEGIN { printf "peer / zfstress (full analysis): wall %.1fx, CPU %.1fx\n", pw / zw, pc / zc }'
 fi
 echo "load average during the bench: $(cut -d' ' -f1-3 /proc/loadavg)"

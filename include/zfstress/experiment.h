@@ -67,6 +67,10 @@ int zf_experiment_read_activity(zf_experiment *e, size_t i, zf_activity *a);
 /* /metrics/<name> float64[S] with attributes units, description, reference, parameters. */
 int zf_experiment_write_metric(zf_experiment *e, const char *name, const char *unit,
                                const char *definition, const char *params, const double *v, size_t n);
+/* Delete the datasets of /metrics and /binned not named in keep[nkeep] (left
+ * by an earlier run with other endpoints or zones; /binned/bin_start stays),
+ * and all of /binned when bins is 0 (time bins off). */
+int zf_experiment_prune_metrics(zf_experiment *e, const char *const *keep, size_t nkeep, int bins);
 /* /binned/<name> float64[S,B] and /binned/bin_start [B]. */
 int zf_experiment_write_binned(zf_experiment *e, const char *name, const char *unit,
                                const double *v, size_t nsub, size_t nbin, const double *bin_start);

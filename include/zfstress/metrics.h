@@ -50,6 +50,8 @@ void zf_arena_init(zf_arena *a, int kind, double width_mm, double height_mm);
 enum { ZF_SMOOTH_NONE = 0, ZF_SMOOTH_MEDIAN = 1, ZF_SMOOTH_GAUSSIAN = 2, ZF_SMOOTH_MEAN = 3 };
 enum { ZF_INTERP_LINEAR = 0, ZF_INTERP_STEFFEN = 1, ZF_INTERP_AKIMA = 2 };
 #define ZF_MAX_LIGHT 64
+/* Output slots at most: the catalogue rows and 4 per-zone templates per zone. */
+#define ZF_METRIC_MAX_SLOTS 128
 
 /* Parameters that labs set differently. Defaults (zf_metric_params_default)
  * come from the parameter table below (zf_metric_param_get); docs/METRICS.md
@@ -59,7 +61,7 @@ typedef struct zf_metric_params {
     double bottom_fraction;    /* bottom zone = lower fraction */
     double freeze_speed_mm_s;  /* freezing: speed below this ... */
     double freeze_min_s;       /* ... for at least this long */
-    double bin_s;              /* width of time bins */
+    double bin_s;              /* width of time bins; 0: no time bins */
     double max_speed_percentile;
     double move_start_mm_s;    /* Movement: moving starts above this (averaged) speed ... */
     double move_stop_mm_s;     /* ... and stops below this one */
@@ -84,6 +86,12 @@ typedef struct zf_metric_params {
                                   (diameter min(width, height), centred) */
     size_t nzones;             /* named zones (study.yaml: arena: zones:) */
     zf_zone zones[ZF_MAX_ZONES];
+    /* The endpoints the study analyses (study.yaml: metrics: endpoints:).
+     * select 0 (the default): every slot; else only the slots with keep[k]
+     * set, the tracking-QC rows and the censoring flag of a kept latency
+     * (zf_metric_selected). */
+    int select;
+    unsigned char keep[ZF_METRIC_MAX_SLOTS];
 } zf_metric_params;
 
 void zf_metric_params_default(zf_metric_params *p);
@@ -133,7 +141,8 @@ int zf_metric_param_set(zf_metric_params *p, size_t i, double v);
 /* Set a CHOICE parameter by name; ZF_EINVAL (message lists the choices) when unknown. */
 int zf_metric_param_set_choice(zf_metric_params *p, size_t i, const char *choice);
 /* "name=value" of the parameters in list (comma separated names; NULL: every
- * parameter), separated by spaces, into buf. ZF_EINVAL when buf is too small
+ * parameter, then "endpoints=a,b,..." when the study selects endpoints),
+ * separated by spaces, into buf. ZF_EINVAL when buf is too small
  * or a name is unknown. */
 int zf_metric_params_text(const zf_metric_params *p, const char *list, char *buf, size_t size);
 /* The arena, its outline and zones as text:
@@ -146,6 +155,21 @@ int zf_arena_text(const zf_arena *a, const zf_metric_params *p, char *buf, size_
  * (another arena kind, LIGHT rows without a schedule) hold NaN. */
 size_t zf_metric_nout(const zf_metric_params *p);
 
+/* Whether slot k is computed and written: 1 without a selection (p->select
+ * 0); with one, for the selected slots, the tracking-QC rows (cheap, and
+ * what every analysis checks) and the censoring flag that goes with a
+ * selected latency. */
+int zf_metric_selected(const zf_metric_params *p, size_t k);
+
+/* The slot of the endpoint column called name (a catalogue endpoint or a
+ * per-zone column, e.g. "zone_dark_time_s") that applies to this arena and
+ * schedule; -1 when there is none. */
+int zf_metric_endpoint_find(const zf_arena *a, const zf_metric_params *p, const char *name);
+
+/* The endpoint columns that apply to this arena and schedule, ", "
+ * separated, into buf (truncated with "..." when it does not fit). */
+void zf_metric_endpoint_names(const zf_arena *a, const zf_metric_params *p, char *buf, size_t size);
+
 /* An output column: a slot spelled out for one study. */
 typedef struct zf_metric_column {
     const zf_metric_desc *desc;   /* the row it instantiates */
@@ -156,9 +180,9 @@ typedef struct zf_metric_column {
 } zf_metric_column;
 
 /* Describe slot k: 1 when the metric applies to a study with this arena and
- * parameters, 0 when the slot is always NaN there (another arena kind, no
- * light schedule), ZF_EINVAL when k is out of range. col is filled in both
- * first cases. */
+ * parameters and is selected (zf_metric_selected), 0 when the slot is always
+ * NaN there (another arena kind, no light schedule, not selected), ZF_EINVAL
+ * when k is out of range. col is filled in both first cases. */
 int zf_metric_column_get(const zf_arena *a, const zf_metric_params *p, size_t k, zf_metric_column *col);
 
 /* Kernel workspace, sized for one stage (arena and parameters copied) and

@@ -6,6 +6,9 @@
 #endif
 
 #include <getopt.h>
+#if defined(__GLIBC__)
+#include <malloc.h>
+#endif
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
@@ -141,6 +144,14 @@ static int finish(int code)
 
 int main(int argc, char **argv)
 {
+#if defined(__GLIBC__)
+    /* Track arrays (a few MB per fish) are allocated and freed once per file:
+     * kept in the heap instead of being mapped and unmapped each time, their
+     * pages are not faulted in and zeroed again for every fish (8 % of the
+     * wall time of 'zfstress run' on cohort-L, for about 12 MB more peak memory). */
+    mallopt(M_MMAP_THRESHOLD, 64 << 20);
+    mallopt(M_TRIM_THRESHOLD, 256 << 20);
+#endif
     zf_init();
     if (argc < 2) {
         usage(stderr);

@@ -151,7 +151,8 @@ static const struct prow {
     zf_metric_param_desc d;
     size_t off; /* double (numbers) or int (choices) in zf_metric_params; unused for the schedule */
 } params[] = {
-    {{"bin_s", "s", ZF_PARAM_NUMBER, NULL, 60.0, 1e-3, 1e9, "width of the time bins of /binned and binned.csv",
+    {{"bin_s", "s", ZF_PARAM_NUMBER, NULL, 60.0, 0.0, 1e9,
+      "width of the time bins of /binned and binned.csv; 0: no time bins (whole-trial metrics only)",
       "one-minute bins, the resolution at which intra-session habituation in the novel tank is followed "
       "(Wong et al. 2010, Behav Brain Res 208:450)"},
      offsetof(zf_metric_params, bin_s)},
@@ -404,6 +405,8 @@ static int append(char *buf, size_t size, size_t *o, const char *fmt, ...)
     return 0;
 }
 
+static int selection_text(const zf_metric_params *p, char *buf, size_t size, size_t *o);
+
 static int param_text(const zf_metric_params *p, size_t i, char *buf, size_t size, size_t *o)
 {
     const struct prow *r = &params[i];
@@ -437,6 +440,8 @@ int zf_metric_params_text(const zf_metric_params *p, const char *list, char *buf
     if (!list) {
         for (size_t i = 0; i < NPAR && !bad; i++)
             bad |= param_text(p, i, buf, size, &o);
+        if (p->select && !bad)
+            bad |= selection_text(p, buf, size, &o);
     } else {
         const char *c = list;
         while (*c && !bad) {
@@ -497,6 +502,8 @@ int zf_arena_text(const zf_arena *a, const zf_metric_params *p, char *buf, size_
 size_t zf_metric_zone_count(void) { return NZONEROWS; }
 
 const zf_metric_desc *zf_metric_zone_get(size_t i) { return i < NZONEROWS ? &zone_rows[i].d : NULL; }
+
+_Static_assert(NCAT + ZF_MAX_ZONES * NZONEROWS <= ZF_METRIC_MAX_SLOTS, "ZF_METRIC_MAX_SLOTS too small");
 
 size_t zf_metric_nout(const zf_metric_params *p)
 {
@@ -569,7 +576,7 @@ int zf_metric_column_get(const zf_arena *a, const zf_metric_params *p, size_t k,
         bad |= arena_text(a, p, zone, 0, col->parameters, sizeof col->parameters, &o);
     if (bad)
         return zf_error(ZF_EINVAL, "metric '%s': name, definition or parameters too long", d->name);
-    return row_applies(r, a, p);
+    return row_applies(r, a, p) && zf_metric_selected(p, k);
 }
 
 void zf_macc_nan(zf_macc *acc)
@@ -599,9 +606,88 @@ void zf_metric_fill(const zf_macc *acc, const zf_arena *a, const zf_metric_param
         size_t zone;
         const struct row *r = slot_row(p, k, &zone);
         out[k] = NAN;
-        if (!r || !row_applies(r, a, p))
+        if (!r || !row_applies(r, a, p) || !zf_metric_selected(p, k))
             continue;
         size_t off = r->off + (zone == SIZE_MAX ? 0 : zone * sizeof(double));
         memcpy(&out[k], (const char *)acc + off, sizeof(double));
     }
+}
+
+int zf_metric_selected(const zf_metric_params *p, size_t k)
+{
+    size_t zone;
+    const struct row *r;
+    if (!p || !p->select)
+        return 1;
+    if (k >= ZF_METRIC_MAX_SLOTS || !(r = slot_row(p, k, &zone)))
+        return 0;
+    if (p->keep[k] || r->section == ZF_SEC_QC)
+        return 1;
+    /* a censoring flag follows its latency (latency_top_s, zone_<name>_latency_s) */
+    size_t len = strlen(r->d.name);
+    return !r->d.endpoint && len > 9 && strcmp(r->d.name + len - 9, "_censored") == 0 && k > 0 && p->keep[k - 1];
+}
+
+/* Name of slot k (zone templates spelled out) into name[80]; 0 when out of range. */
+static int slot_name(const zf_metric_params *p, size_t k, char name[80])
+{
+    size_t zone;
+    const struct row *r = slot_row(p, k, &zone);
+    if (!r)
+        return 0;
+    const char *at = zone != SIZE_MAX ? strstr(r->d.name, "<name>") : NULL;
+    if (at)
+        snprintf(name, 80, "%.*s%s%s", (int)(at - r->d.name), r->d.name, p->zones[zone].name, at + 6);
+    else
+        snprintf(name, 80, "%s", r->d.name);
+    return 1;
+}
+
+int zf_metric_endpoint_find(const zf_arena *a, const zf_metric_params *p, const char *name)
+{
+    size_t nout = zf_metric_nout(p);
+    char buf[80];
+    for (size_t k = 0; k < nout; k++) {
+        size_t zone;
+        const struct row *r = slot_row(p, k, &zone);
+        if (r && r->d.endpoint && row_applies(r, a, p) && slot_name(p, k, buf) && strcmp(buf, name) == 0)
+            return (int)k;
+    }
+    return -1;
+}
+
+void zf_metric_endpoint_names(const zf_arena *a, const zf_metric_params *p, char *buf, size_t size)
+{
+    size_t nout = zf_metric_nout(p), o = 0;
+    char name[80];
+    if (!size)
+        return;
+    buf[0] = '\0';
+    for (size_t k = 0; k < nout; k++) {
+        size_t zone;
+        const struct row *r = slot_row(p, k, &zone);
+        if (!r || !r->d.endpoint || !row_applies(r, a, p) || !slot_name(p, k, name))
+            continue;
+        size_t keep = o;
+        if (append(buf, size, &o, "%s%s", o ? ", " : "", name)) {
+            o = keep;
+            buf[o] = '\0';
+            if (size > 4 && o + 4 < size)
+                snprintf(buf + o, size - o, "...");
+            return;
+        }
+    }
+}
+
+static int selection_text(const zf_metric_params *p, char *buf, size_t size, size_t *o)
+{
+    size_t nout = zf_metric_nout(p);
+    int bad = append(buf, size, o, "%sendpoints=", *o ? " " : ""), first = 1;
+    char name[80];
+    for (size_t k = 0; k < nout && k < ZF_METRIC_MAX_SLOTS; k++)
+        if (p->keep[k] && slot_name(p, k, name)) {
+            bad |= append(buf, size, o, "%s%s", first ? "" : ",", name);
+            first = 0;
+        }
+    return bad;
 }

@@ -28,9 +28,32 @@ typedef struct wins {
     size_t nbin;
 } wins;
 
+/* The work the selected metrics need (zf_metric_selected): a part of the
+ * pass runs only when a metric reads what it accumulates. Every part writes
+ * its own fields of zf_macc, so the selected metrics come out bit for bit as
+ * in a pass that computes everything. */
+enum {
+    NEED_DIST = 1 << 0,    /* distance_mm, mean_speed_mm_s: distance and step time */
+    NEED_PCTL = 1 << 1,    /* max_speed_mm_s: the step speeds and their percentile */
+    NEED_MOBILE = 1 << 2,  /* time_mobile_s: running mean and hysteresis */
+    NEED_FREEZE = 1 << 3,  /* freezing_* */
+    NEED_TURN = 1 << 4,    /* turning sums (and headings) */
+    NEED_ROT = 1 << 5,     /* rotations, circling (and headings) */
+    NEED_ERRATIC = 1 << 6, /* erratic bursts (and headings, for their sharp turns) */
+    NEED_TOP = 1 << 7,     /* time_top_s, top_entries, latency_top_* */
+    NEED_BOTTOM = 1 << 8,  /* time_bottom_s */
+    NEED_DEPTH = 1 << 9,   /* mean_depth_mm */
+    NEED_WALL = 1 << 10,   /* thigmotaxis and centre time */
+    NEED_ZONES = 1 << 11,  /* named zones */
+    NEED_HEADING = NEED_TURN | NEED_ROT | NEED_ERRATIC,
+    NEED_ALL = (1 << 12) - 1
+};
+
 struct zf_metric_ws {
     zf_arena arena;
     zf_metric_params p;
+    unsigned need;      /* NEED_* */
+    int bins_on;        /* the call has windows to fill (bins, or the single window) */
     /* per-sample arrays, cap long */
     size_t cap;
     double *x, *y, *cum, *spd, *tmp;
@@ -199,6 +222,8 @@ static inline void add_time(zf_metric_ws *w, size_t off, double s, double e)
         return;
     if (w->use_whole)
         F(&w->whole, off) += e - s;
+    if (!w->bins_on)
+        return;
     if (one_bin(w, s, e, &k))
         F(&w->bins[k], off) += e - s;
     else
@@ -211,7 +236,7 @@ static inline void add_event(zf_metric_ws *w, size_t off, double t, double amoun
     size_t b;
     if (w->use_whole)
         F(&w->whole, off) += amount;
-    if (bin_at(w, t, &b))
+    if (w->bins_on && bin_at(w, t, &b))
         F(&w->bins[b], off) += amount;
 }
 
@@ -236,6 +261,8 @@ static inline void add_spread(zf_metric_ws *w, size_t off, double s, double e, d
     }
     if (w->use_whole)
         F(&w->whole, off) += amount;
+    if (!w->bins_on)
+        return;
     if (one_bin(w, s, e, &k)) {
         double q = e - s; /* the split's amount * ((hi - lo) / (e - s)), with hi - lo = e - s: 1 unless inf */
         F(&w->bins[k], off) += isfinite(q) ? amount : amount * (q / q);
@@ -252,6 +279,8 @@ static void first_time(zf_metric_ws *w, size_t off, double s, double e)
         return;
     if (w->use_whole && isnan(F(&w->whole, off)))
         F(&w->whole, off) = fmax(s, w->whole.start) - w->whole.start;
+    if (!w->bins_on)
+        return;
     if (one_bin(w, s, e, &k)) {
         if (isnan(F(&w->bins[k], off)))
             F(&w->bins[k], off) = fmax(s, edge(&w->W, k)) - w->bins[k].start;
@@ -279,7 +308,8 @@ typedef struct span {
 static inline span span_of(zf_metric_ws *w, double s, double e)
 {
     span p = {s, e, 0, 0};
-    p.one = one_bin(w, s, e, &p.k);
+    if (w->bins_on)
+        p.one = one_bin(w, s, e, &p.k);
     return p;
 }
 
@@ -291,7 +321,7 @@ static inline void add_time_sp(zf_metric_ws *w, size_t off, const span *p)
         F(&w->whole, off) += p->e - p->s;
     if (p->one)
         F(&w->bins[p->k], off) += p->e - p->s;
-    else
+    else if (w->bins_on)
         add_time_split(w, off, p->s, p->e);
 }
 
@@ -339,7 +369,7 @@ static void max_interval(zf_metric_ws *w, size_t off, double s, double e)
         return;
     if (w->use_whole)
         F(&w->whole, off) = fmax(F(&w->whole, off), e - s);
-    if (bin_range(&w->W, s, e, &b0, &b1))
+    if (w->bins_on && bin_range(&w->W, s, e, &b0, &b1))
         for (size_t b = b0; b <= b1; b++) {
             double lo = fmax(s, edge(&w->W, b)), hi = fmin(e, edge(&w->W, b + 1));
             if (hi > lo)
@@ -383,8 +413,8 @@ static int check_params(const zf_metric_params *p)
     if (!(p->move_stop_mm_s <= p->move_start_mm_s))
         return zf_error(ZF_EINVAL, "metric parameters: move_stop_mm_s (%g) must not exceed move_start_mm_s (%g)",
                         p->move_stop_mm_s, p->move_start_mm_s);
-    if (!(p->bin_s > 0))
-        return zf_error(ZF_EINVAL, "metric parameters: bin_s must be positive, got %g", p->bin_s);
+    if (!(p->bin_s >= 0))
+        return zf_error(ZF_EINVAL, "metric parameters: bin_s must be positive (or 0: no bins), got %g", p->bin_s);
     if (!(p->move_avg_samples >= 1 && p->move_avg_samples <= 10000))
         return zf_error(ZF_EINVAL, "metric parameters: move_avg_samples must be 1 .. 10000, got %g", p->move_avg_samples);
     if (p->smooth != ZF_SMOOTH_NONE && !(p->smooth_window >= 1 && p->smooth_window <= 10001 &&
@@ -398,6 +428,48 @@ static int check_params(const zf_metric_params *p)
             return zf_error(ZF_EINVAL, "metric parameters: light_schedule times must increase (%g after %g)",
                             p->light_t[j], p->light_t[j - 1]);
     return ZF_OK;
+}
+
+/* What the selected slots need: each catalogue row's section and name say
+ * which part of the pass accumulates it; zone slots need the zone tests. */
+static unsigned need_of(const zf_metric_params *p)
+{
+    static const struct {
+        const char *name;
+        unsigned need;
+    } rows[] = {
+        {"distance_mm", NEED_DIST}, {"mean_speed_mm_s", NEED_DIST}, {"max_speed_mm_s", NEED_PCTL},
+        {"time_mobile_s", NEED_MOBILE}, {"time_top_s", NEED_TOP}, {"time_bottom_s", NEED_BOTTOM},
+        {"top_entries", NEED_TOP}, {"latency_top_s", NEED_TOP}, {"latency_top_censored", NEED_TOP},
+        {"mean_depth_mm", NEED_DEPTH}, {"freezing_time_s", NEED_FREEZE}, {"freezing_bouts", NEED_FREEZE},
+        {"latency_freezing_s", NEED_FREEZE}, {"erratic_bouts", NEED_ERRATIC}, {"mean_abs_turn_deg", NEED_TURN},
+        {"angular_velocity_deg_s", NEED_TURN}, {"meander_deg_mm", NEED_TURN}, {"rotations_cw", NEED_ROT},
+        {"rotations_ccw", NEED_ROT}, {"circling_index", NEED_ROT}, {"thigmotaxis_time_s", NEED_WALL},
+        {"centre_time_s", NEED_WALL},
+    };
+    if (!p->select)
+        return NEED_ALL;
+    unsigned need = 0;
+    size_t ncat = zf_metric_count(), nout = zf_metric_nout(p);
+    for (size_t k = 0; k < nout; k++) {
+        if (!zf_metric_selected(p, k))
+            continue;
+        if (k >= ncat) {
+            need |= NEED_ZONES;
+            continue;
+        }
+        const char *name = zf_metric_get(k)->name;
+        size_t i;
+        for (i = 0; i < sizeof rows / sizeof rows[0] && strcmp(rows[i].name, name) != 0; i++)
+            ;
+        /* the QC and LIGHT rows read what every pass computes (cum, sums of
+         * the samples); a row this table does not know gets everything */
+        if (i < sizeof rows / sizeof rows[0])
+            need |= rows[i].need;
+        else if (zf_metric_section(k) != ZF_SEC_QC && zf_metric_section(k) != ZF_SEC_LIGHT)
+            need |= NEED_ALL;
+    }
+    return need;
 }
 
 int zf_metric_ws_new(const zf_arena *a, const zf_metric_params *p, zf_metric_ws **out)
@@ -416,6 +488,7 @@ int zf_metric_ws_new(const zf_arena *a, const zf_metric_params *p, zf_metric_ws 
     }
     w->arena = *a;
     w->p = *p;
+    w->need = need_of(p);
     w->nring = (size_t)p->move_avg_samples;
     size_t K = (size_t)p->smooth_window;
     w->nout = zf_metric_nout(p);
@@ -833,11 +906,14 @@ static void heading_step(zf_metric_ws *w, state *s, size_t i, double step_d)
             a += 2 * PI;
         a *= RAD2DEG;
         double tv = s->kt;
-        add_event(w, OFF(turn_sum_deg), tv, fabs(a));
-        add_event(w, OFF(turn_n), tv, 1.0);
-        add_event(w, OFF(turn_time_s), tv, t[i] - s->kt);
-        add_event(w, OFF(turn_dist_mm), tv, d);
-        rotate(w, s, a, tv);
+        if (w->need & NEED_TURN) {
+            add_event(w, OFF(turn_sum_deg), tv, fabs(a));
+            add_event(w, OFF(turn_n), tv, 1.0);
+            add_event(w, OFF(turn_time_s), tv, t[i] - s->kt);
+            add_event(w, OFF(turn_dist_mm), tv, d);
+        }
+        if (w->need & NEED_ROT)
+            rotate(w, s, a, tv);
         s->last_turn_t = tv;
         s->last_turn_abs = fabs(a);
         if (s->fast && tv >= s->fast_start && fabs(a) > w->p.erratic_turn_deg)
@@ -855,25 +931,29 @@ static void sample(zf_metric_ws *w, state *s, size_t i, const span *sp)
     const zf_metric_params *p = &w->p;
     double x = w->x[i], y = w->y[i], a = sp->s, b = sp->e;
     add_time_sp(w, OFF(observed_s), sp);
+    unsigned need = w->need;
     if (ar->kind == ZF_ARENA_SIDE) {
-        int top = y > (1.0 - p->top_fraction) * ar->height_mm;
-        if (top) {
-            add_time_sp(w, OFF(time_top_s), sp);
-            first_time_sp(w, OFF(latency_top_s), sp);
-            if (s->prev_top == 0)
-                add_event_sp(w, OFF(top_entries), sp, 1.0);
+        if (need & NEED_TOP) {
+            int top = y > (1.0 - p->top_fraction) * ar->height_mm;
+            if (top) {
+                add_time_sp(w, OFF(time_top_s), sp);
+                first_time_sp(w, OFF(latency_top_s), sp);
+                if (s->prev_top == 0)
+                    add_event_sp(w, OFF(top_entries), sp, 1.0);
+            }
+            s->prev_top = top;
         }
-        if (y < p->bottom_fraction * ar->height_mm)
+        if ((need & NEED_BOTTOM) && y < p->bottom_fraction * ar->height_mm)
             add_time_sp(w, OFF(time_bottom_s), sp);
-        add_spread_sp(w, OFF(depth_int), sp, (ar->height_mm - y) * (b - a));
-        s->prev_top = top;
-    } else if (ar->kind == ZF_ARENA_TOP) {
+        if (need & NEED_DEPTH)
+            add_spread_sp(w, OFF(depth_int), sp, (ar->height_mm - y) * (b - a));
+    } else if (ar->kind == ZF_ARENA_TOP && (need & NEED_WALL)) {
         if (near_wall(ar, p->arena_shape, p->wall_band_mm, x, y))
             add_time_sp(w, OFF(thigmotaxis_time_s), sp);
         else
             add_time_sp(w, OFF(centre_time_s), sp);
     }
-    for (size_t z = 0; z < p->nzones; z++) {
+    for (size_t z = 0; (need & NEED_ZONES) && z < p->nzones; z++) {
         int in = in_zone(&p->zones[z], x, y);
         if (in) {
             add_time_sp(w, OFF(zone_time_s) + z * sizeof(double), sp);
@@ -884,6 +964,9 @@ static void sample(zf_metric_ws *w, state *s, size_t i, const span *sp)
         s->prev_zone[z] = in;
     }
 }
+
+static inline void mobility(zf_metric_ws *w, state *s, double v, const span *sp);
+static inline void erratic(zf_metric_ws *w, state *s, double v, double a, double h);
 
 /* Step i - 1 -> i between two tracked samples (sp: its interval); m counts
  * the speeds kept. */
@@ -900,17 +983,45 @@ static void step(zf_metric_ws *w, state *s, size_t i, size_t *m, const span *sp)
         return;
     }
     w->cum[i] = w->cum[i - 1] + d;
-    add_spread_sp(w, OFF(distance_mm), sp, d);
-    add_time_sp(w, OFF(step_time_s), sp);
-    size_t bin = SIZE_MAX;
-    if (sp->one) /* h > 0: a lies in the bin that holds [a, b) */
-        bin = sp->k;
-    else if (!bin_at(w, a, &bin))
-        bin = SIZE_MAX;
-    w->spd[*m] = v;
-    w->spd_bin[*m] = bin;
-    (*m)++;
-    /* Movement: running mean over the last move_avg_samples steps, hysteresis */
+    unsigned need = w->need;
+    if (need & NEED_DIST) {
+        add_spread_sp(w, OFF(distance_mm), sp, d);
+        add_time_sp(w, OFF(step_time_s), sp);
+    }
+    if (need & NEED_PCTL) {
+        size_t bin = SIZE_MAX;
+        if (sp->one) /* h > 0: a lies in the bin that holds [a, b) */
+            bin = sp->k;
+        else if (!w->bins_on || !bin_at(w, a, &bin))
+            bin = SIZE_MAX;
+        w->spd[*m] = v;
+        w->spd_bin[*m] = bin;
+        (*m)++;
+    }
+    if (need & NEED_MOBILE)
+        mobility(w, s, v, sp);
+    /* freezing */
+    if (need & NEED_FREEZE) {
+        if (v < p->freeze_speed_mm_s) {
+            if (!s->slow) {
+                s->slow = 1;
+                s->slow_start = a;
+            }
+        } else {
+            end_slow(w, s, a);
+        }
+    }
+    /* turns (may mark the open erratic burst sharp) */
+    if (need & NEED_HEADING)
+        heading_step(w, s, i, d);
+    if (need & NEED_ERRATIC)
+        erratic(w, s, v, a, h);
+}
+
+/* Movement: running mean over the last move_avg_samples steps, hysteresis. */
+static inline void mobility(zf_metric_ws *w, state *s, double v, const span *sp)
+{
+    const zf_metric_params *p = &w->p;
     if (s->nring == w->nring)
         s->ring_sum -= w->ring[s->ring_pos];
     else
@@ -926,18 +1037,12 @@ static void step(zf_metric_ws *w, state *s, size_t i, size_t *m, const span *sp)
         s->mobile = 0;
     if (s->mobile)
         add_time_sp(w, OFF(time_mobile_s), sp);
-    /* freezing */
-    if (v < p->freeze_speed_mm_s) {
-        if (!s->slow) {
-            s->slow = 1;
-            s->slow_start = a;
-        }
-    } else {
-        end_slow(w, s, a);
-    }
-    /* turns (may mark the open erratic burst sharp) */
-    heading_step(w, s, i, d);
-    /* erratic bursts */
+}
+
+/* Erratic bursts: step speed v (or its change) over h = t[i] - t[i - 1] from a. */
+static inline void erratic(zf_metric_ws *w, state *s, double v, double a, double h)
+{
+    const zf_metric_params *p = &w->p;
     int fast = v > p->erratic_speed_mm_s;
     if (!fast && p->erratic_accel_mm_s2 > 0) { /* the acceleration only when it can matter */
         double acc = isnan(s->prev_speed) ? NAN : fabs(v - s->prev_speed) / h;
@@ -1045,7 +1150,8 @@ static int run(zf_metric_ws *w, const zf_track *tr)
     end_slow(w, &s, t[n - 1]);
     end_fast(w, &s);
 
-    /* robust maximum speed per window: the steps of one bin are contiguous */
+    /* robust maximum speed per window: the steps of one bin are contiguous
+     * (m is 0 unless max_speed_mm_s is selected) */
     for (size_t k = 0; k < m;) {
         size_t b = w->spd_bin[k], e = k;
         while (e < m && w->spd_bin[e] == b)
@@ -1054,7 +1160,7 @@ static int run(zf_metric_ws *w, const zf_track *tr)
             w->bins[b].max_speed_mm_s = percentile(w->spd + k, e - k, w->p.max_speed_percentile);
         k = e;
     }
-    if (w->use_whole)
+    if (w->use_whole && (w->need & NEED_PCTL))
         w->whole.max_speed_mm_s = percentile(w->spd, m, w->p.max_speed_percentile);
 
     if (w->use_whole) {
@@ -1084,6 +1190,7 @@ int zf_metrics_track(zf_metric_ws *w, const zf_track *tr, double *whole, double 
     w->W.origin = 0.0;
     w->W.width = w->p.bin_s;
     w->W.nbin = nbin;
+    w->bins_on = nbin > 0;
     w->use_whole = 1;
     if ((rc = run(w, tr)) != ZF_OK)
         return rc;
@@ -1111,6 +1218,7 @@ int zf_metrics_compute(const zf_track *tr, double t0, double t1, const zf_arena 
     w->W.single = 1;
     w->W.lo = t0;
     w->W.hi = t1;
+    w->bins_on = 1;
     w->use_whole = 0;
     if ((rc = run(w, tr)) != ZF_OK)
         goto done;

@@ -734,7 +734,7 @@ static int plot_study(const zf_study *s, zf_experiment *e, const char *figdir, p
         goto done;
     }
     for (size_t m = 0; m < d.ncols; m++)
-        for (int k = 0; k < 2; k++) {
+        for (int k = 0; k < (s->metrics.bin_s > 0 ? 2 : 1); k++) { /* no timecourse without time bins */
             fig_job *j = &jobs[njobs++];
             j->metric[0] = d.cols[m].name;
             j->spec.metrics = j->metric;

@@ -1305,6 +1305,60 @@ void zf_strv_free(char **v, size_t n)
     free(v);
 }
 
+/* Delete every link of group gname whose name is neither in keep[nkeep] nor
+ * also (NULL: none). */
+static int prune_group(zf_experiment *e, const char *gname, const char *const *keep, size_t nkeep, const char *also)
+{
+    int rc = ZF_OK;
+    hid_t g = H5I_INVALID_HID;
+    H5G_info_t info;
+    char **del = NULL;
+    size_t ndel = 0;
+    if (H5Lexists(e->file, gname, H5P_DEFAULT) <= 0)
+        return ZF_OK;
+    ZF_H5(g = H5Gopen2(e->file, gname, H5P_DEFAULT), "cannot open %s", gname);
+    ZF_H5(H5Gget_info(g, &info), "cannot list %s", gname);
+    if (!(del = calloc(info.nlinks + 1, sizeof *del))) {
+        rc = zf_error(ZF_ENOMEM, "out of memory");
+        goto done;
+    }
+    for (hsize_t k = 0; k < info.nlinks; k++) {
+        ssize_t len = H5Lget_name_by_idx(g, ".", H5_INDEX_NAME, H5_ITER_INC, k, NULL, 0, H5P_DEFAULT);
+        char *name = len < 0 ? NULL : malloc((size_t)len + 1);
+        if (!name) {
+            rc = len < 0 ? zf_error(ZF_EHDF5, "cannot list %s", gname) : zf_error(ZF_ENOMEM, "out of memory");
+            goto done;
+        }
+        H5Lget_name_by_idx(g, ".", H5_INDEX_NAME, H5_ITER_INC, k, name, (size_t)len + 1, H5P_DEFAULT);
+        size_t j;
+        for (j = 0; j < nkeep && strcmp(keep[j], name) != 0; j++)
+            ;
+        if (j < nkeep || (also && strcmp(also, name) == 0))
+            free(name);
+        else
+            del[ndel++] = name;
+    }
+    for (size_t j = 0; j < ndel; j++)
+        ZF_H5(H5Ldelete(g, del[j], H5P_DEFAULT), "cannot delete %s/%s", gname, del[j]);
+done:
+    for (size_t j = 0; del && j < ndel; j++)
+        free(del[j]);
+    free(del);
+    if (g >= 0) H5Gclose(g);
+    return at_file(e, rc);
+}
+
+int zf_experiment_prune_metrics(zf_experiment *e, const char *const *keep, size_t nkeep, int bins)
+{
+    int rc = prune_group(e, "/metrics", keep, nkeep, NULL);
+    if (rc == ZF_OK && bins)
+        rc = prune_group(e, "/binned", keep, nkeep, "bin_start");
+    else if (rc == ZF_OK && H5Lexists(e->file, "/binned", H5P_DEFAULT) > 0 &&
+             H5Ldelete(e->file, "/binned", H5P_DEFAULT) < 0)
+        rc = at_file(e, zf_error(ZF_EHDF5, "cannot delete /binned"));
+    return rc;
+}
+
 int zf_experiment_list_metrics(zf_experiment *e, char ***names, size_t *n)
 {
     int rc = ZF_OK;

@@ -520,9 +520,9 @@ static void early_metrics(row_job *j)
             tr->y[i] = (double)(float)tr->y[i];
         }
         double c1 = n > 1 ? tr->t[n - 1] + (tr->t[n - 1] - tr->t[n - 2]) : tr->t[0];
-        if (!(c1 >= 0 && c1 / p->bin_s < 1e6))
+        if (!(c1 >= 0 && (p->bin_s == 0 || c1 / p->bin_s < 1e6)))
             continue;
-        size_t nb = (size_t)floor(c1 / p->bin_s) + 2;
+        size_t nb = p->bin_s == 0 ? 0 : (size_t)floor(c1 / p->bin_s) + 2; /* bin_s 0: no bins */
         if (nb * nout > 262144)
             continue; /* over 2 MB for one fish (many small bins): the stage computes it */
         if (!(g->whole = malloc(nout * sizeof *g->whole)) || !(g->binned = malloc(nout * nb * sizeof *g->binned)) ||
@@ -1527,9 +1527,13 @@ int zf_stage_metrics(const zf_study *s, zf_experiment *e, const char *metrics_cs
         tr.t = NULL;
         tr.n = 0;
     }
-    nbin = tend > 0 ? (size_t)ceil(tend / s->metrics.bin_s - 1e-6) : 1;
-    if (nbin < 1)
-        nbin = 1;
+    if (s->metrics.bin_s == 0) { /* time bins off: no /binned, binned.csv is its header only */
+        nbin = 0;
+    } else {
+        nbin = tend > 0 ? (size_t)ceil(tend / s->metrics.bin_s - 1e-6) : 1;
+        if (nbin < 1)
+            nbin = 1;
+    }
     window = (size_t)zf_jobs() + 1;
     if (!(val = malloc(ns * nout * sizeof *val + 1)) || !(binned = malloc(ns * nbin * nout * sizeof *binned + 1)) ||
         !(bin_start = malloc(nbin * sizeof *bin_start)) || !(cols = malloc(nout * sizeof *cols)) ||
@@ -1613,13 +1617,33 @@ int zf_stage_metrics(const zf_study *s, zf_experiment *e, const char *metrics_cs
         zf_pool_submit(pool, &j->task);
         submitted++;
     }
-    /* every slot goes to the experiment file (NaN where the study does not meet
-     * the metric's need), the applicable ones to the CSV tables */
+    /* every selected slot (every slot when the study selects no endpoints) goes
+     * to the experiment file (NaN where the study does not meet the metric's
+     * need), the applicable ones to the CSV tables; /binned only with bins */
+    {
+        /* what an earlier run wrote for other endpoints, zones or bins goes */
+        const char **keep = malloc((nout + 1) * sizeof *keep);
+        size_t nkeep = 0;
+        if (!keep) {
+            rc = zf_error(ZF_ENOMEM, "out of memory");
+            goto done;
+        }
+        for (size_t k = 0; k < nout; k++)
+            if (zf_metric_selected(&s->metrics, k))
+                keep[nkeep++] = info[k].name;
+        rc = zf_experiment_prune_metrics(e, keep, nkeep, nbin > 0);
+        free(keep);
+        if (rc)
+            goto done;
+    }
     for (size_t k = 0; k < nout; k++) {
         const zf_metric_column *c = &info[k];
+        if (!zf_metric_selected(&s->metrics, k))
+            continue;
         if ((rc = zf_experiment_write_metric(e, c->name, c->desc->unit, c->definition, c->parameters, val + k * ns,
                                              ns)) ||
-            (rc = zf_experiment_write_binned(e, c->name, c->desc->unit, binned + k * ns * nbin, ns, nbin, bin_start)))
+            (nbin && (rc = zf_experiment_write_binned(e, c->name, c->desc->unit, binned + k * ns * nbin, ns, nbin,
+                                                      bin_start))))
             goto done;
     }
     if ((rc = zf_experiment_set_text(e, "/provenance", "metric_parameters", params)))

@@ -63,6 +63,7 @@ typedef struct ctx {
     int bottom_set;
     /* metrics: / arena: keys checked after the whole file is read */
     const yaml_node_t *top_set, *bottom_frac_set, *top_mm_node, *bottom_mm_node;
+    const yaml_node_t *endpoints, *bin_node; /* metrics.endpoints (names resolved once the zones are known), bin_s */
     double top_mm, bottom_mm;
     zf_zone *zone;       /* arena.zones: the zone being filled */
     int zone_shapes;     /* shape keys seen in it */
@@ -77,7 +78,7 @@ static int at(const ctx *c, const yaml_node_t *n, const char *fmt, ...)
     ;
 static int at(const ctx *c, const yaml_node_t *n, const char *fmt, ...)
 {
-    char what[512];
+    char what[1800]; /* room for the list of valid endpoint names */
     va_list ap;
     va_start(ap, fmt);
     vsnprintf(what, sizeof what, fmt, ap);
@@ -496,9 +497,26 @@ static int k_light(ctx *c, const char *k, const yaml_node_t *v)
         return at(c, v, "key '%s': expected at least one [start_s, on|off]", k);
     return ZF_OK;
 }
+/* metrics.endpoints: the list of endpoint columns the study analyses, checked
+ * once the arena, its zones and the light schedule are known */
+static int k_endpoints(ctx *c, const char *k, const yaml_node_t *v)
+{
+    if (v->type != YAML_SEQUENCE_NODE || v->data.sequence.items.top == v->data.sequence.items.start)
+        return at(c, v, "key '%s': expected a list of endpoint names, e.g. [distance_mm, time_top_s]", k);
+    c->endpoints = v;
+    return ZF_OK;
+}
+static int k_bin_s(ctx *c, const char *k, const yaml_node_t *v)
+{
+    const char *s = scalar(v);
+    c->bin_node = v;
+    if (s && strcmp(s, "none") == 0) /* the same as 0: no time bins */
+        return zf_metric_param_set(&c->s->metrics, (size_t)zf_metric_param_find("bin_s"), 0.0);
+    return mparam(c, k, k, v);
+}
 static const key_row metric_keys[] = {
-    {"bin_s", k_mparam}, {"top_fraction", k_top}, {"top_mm", k_top_mm}, {"bottom_fraction", k_bottom},
-    {"bottom_mm", k_bottom_mm}, {"freeze_speed_mm_s", k_mparam}, {"freeze_min_s", k_mparam},
+    {"endpoints", k_endpoints}, {"bin_s", k_bin_s}, {"top_fraction", k_top}, {"top_mm", k_top_mm},
+    {"bottom_fraction", k_bottom}, {"bottom_mm", k_bottom_mm}, {"freeze_speed_mm_s", k_mparam}, {"freeze_min_s", k_mparam},
     {"max_speed_percentile", k_mparam}, {"move_start_mm_s", k_mparam}, {"move_stop_mm_s", k_mparam},
     {"move_avg_samples", k_mparam}, {"erratic_speed_mm_s", k_mparam}, {"erratic_accel_mm_s2", k_mparam},
     {"erratic_turn_deg", k_mparam}, {"turn_min_step_mm", k_mparam}, {"rotation_tolerance_deg", k_mparam},
@@ -540,6 +558,28 @@ static int metric_keys_finish(ctx *c)
     if (!(p->move_stop_mm_s <= p->move_start_mm_s))
         return zf_error(ZF_ESTUDY, "'%s': metrics: move_stop_mm_s (%g) must not exceed move_start_mm_s (%g)",
                         c->path, p->move_stop_mm_s, p->move_start_mm_s);
+    if (c->endpoints) {
+        const yaml_node_t *v = c->endpoints;
+        memset(p->keep, 0, sizeof p->keep);
+        p->select = 1;
+        for (yaml_node_item_t *it = v->data.sequence.items.start; it < v->data.sequence.items.top; it++) {
+            yaml_node_t *e = yaml_document_get_node(c->doc, *it);
+            const char *name = e ? scalar(e) : NULL;
+            int k = name ? zf_metric_endpoint_find(&s->arena, p, name) : -1;
+            if (k < 0) {
+                char valid[1536];
+                zf_metric_endpoint_names(&s->arena, p, valid, sizeof valid);
+                return at(c, e ? e : v, "key 'endpoints': unknown endpoint '%s' for this arena; expected one of: %s",
+                          name ? name : "(a list or mapping)", valid);
+            }
+            if (p->keep[k])
+                return at(c, e, "key 'endpoints': '%s' named twice", name);
+            p->keep[k] = 1;
+        }
+    }
+    if (p->bin_s == 0 && s->repeated)
+        return at(c, c->bin_node, "key 'bin_s': 0 turns the time bins off, but compare.repeated analyses them: "
+                                  "expected a bin width, or no 'repeated'");
     return ZF_OK;
 }
 
@@ -1197,6 +1237,29 @@ static int nesting_check(const char *path, const char *text, size_t len)
     return rc;
 }
 
+/* What figures: can only check once the metric keys are read: a timecourse
+ * needs the time bins, and a figure draws the endpoints the study selects. */
+static int figures_finish(ctx *c, const char *where, const zf_study_figure *f, size_t n)
+{
+    const zf_metric_params *p = &c->s->metrics;
+    for (size_t i = 0; i < n; i++) {
+        int rc;
+        if (f[i].kind && strcmp(f[i].kind, "timecourse") == 0 && p->bin_s == 0)
+            return zf_error(ZF_ESTUDY, "'%s': %s: entry %zu: a timecourse needs the time bins, which metrics.bin_s: 0 "
+                            "turns off: expected a bin width", c->path, where, i + 1);
+        for (size_t m = 0; m < f[i].nmetrics; m++) {
+            int k = zf_metric_endpoint_find(&c->s->arena, p, f[i].metrics[m]);
+            if (k >= 0 && !zf_metric_selected(p, (size_t)k))
+                return zf_error(ZF_ESTUDY, "'%s': %s: entry %zu: metric '%s' is not among metrics.endpoints: "
+                                "expected one of the endpoints the study analyses", c->path, where, i + 1,
+                                f[i].metrics[m]);
+        }
+        if ((rc = figures_finish(c, "cells", f[i].cells, f[i].ncells)) != ZF_OK)
+            return rc;
+    }
+    return ZF_OK;
+}
+
 int zf_study_parse(const char *path, const char *dir, const char *text, size_t len, zf_study *out)
 {
     int rc = ZF_OK;
@@ -1243,13 +1306,14 @@ int zf_study_parse(const char *path, const char *dir, const char *text, size_t l
     c.bottom_set = 0;
     c.top_set = c.bottom_frac_set = c.top_mm_node = c.bottom_mm_node = NULL;
     c.top_mm = c.bottom_mm = 0;
+    c.endpoints = c.bin_node = NULL;
     c.zone = NULL;
     c.zone_shapes = 0;
     c.item = NULL;
     c.in_cells = 0;
     if ((rc = walk(&c, root, "study", top_keys, sizeof top_keys / sizeof top_keys[0])) != ZF_OK)
         goto done;
-    if ((rc = metric_keys_finish(&c)) != ZF_OK)
+    if ((rc = metric_keys_finish(&c)) != ZF_OK || (rc = figures_finish(&c, "figures", s.figures, s.nfigures)) != ZF_OK)
         goto done;
     if (!s.samples) {
         rc = zf_error(ZF_ESTUDY, "'%s': missing key 'samples': expected the path of the sample sheet", path);

@@ -45,6 +45,19 @@ for f in metrics.csv binned.csv; do
     assert "stage by stage: $f equals run" cmp -s "j1/$f" "st/$f"
 done
 
+# a study that selects endpoints and turns the bins off: the same for any thread count
+sed 's/bin_s: 60}/bin_s: 0, endpoints: [distance_mm, time_top_s, freezing_bouts, max_speed_mm_s]}/' s/study.yaml > s/sel.yaml
+for j in 1 3; do
+    (ZF_JOBS=$j "$ZF" run s/sel.yaml --out out -q) || fail "selection: run with ZF_JOBS=$j failed"
+    mv out "sel$j"
+done
+for f in experiment.h5 metrics.csv binned.csv stats.csv report.html; do
+    assert "selection, ZF_JOBS 1 and 3: $f byte-identical" cmp -s "sel1/$f" "sel3/$f"
+done
+cols() { awk -F, 'NR == 1 { for (i = 1; i <= NF; i++) c[$i] = i }
+    { print $(c["subject"]) "," $(c["distance_mm"]) "," $(c["max_speed_mm_s"]) "," $(c["time_top_s"]) "," $(c["freezing_bouts"]) "," $(c["fraction_missing"]) }' "$1"; }
+assert "selection: the values of the full analysis, to the last digit" test "$(cols sel1/metrics.csv)" = "$(cols j1/metrics.csv)"
+
 # a bad track file stops the run with the same message whatever the threads
 printf 'frame,time_s,x_mm,y_mm\n0,0.0,1,2\n1,0.1,abc,2\n' > s/tracks/ketamine03.csv
 for j in 1 3; do
@@ -54,3 +67,4 @@ done
 
 expect 2 "$ZF" run s/study.yaml --jobs -1
 stderr_has "\-\-jobs: expected a number of threads"
+

@@ -111,6 +111,9 @@ figures:
 """
 put("study", "full.yaml", full)
 put("study", "minimal.yaml", "samples: samples.csv\n")
+put("study", "endpoints.yaml", "samples: samples.csv\narena: {kind: top, zones: [{name: dark, rect: [0, 0, 1, 1]}]}\n"
+    "metrics: {endpoints: [distance_mm, zone_dark_time_s, thigmotaxis_time_s], bin_s: none}\n"
+    "figures: [{kind: box, metric: distance_mm}]\n")
 put("study", "anchors.yaml", "samples: &s samples.csv\noutput: *s\ncompare: &c {factor: group}\nfigures:\n  - &f {kind: box, metric: time_top_s}\n  - *f\n")
 put("study", "flow.yaml", '{samples: "s.csv", arena: {kind: top, width_mm: 1e3, height_mm: 0x10}, fps: .inf}\n')
 put("study", "doc.yaml", "%YAML 1.1\n---\nsamples: !!str samples.csv\nunits: cm\n...\n")

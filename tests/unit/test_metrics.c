@@ -1474,6 +1474,171 @@ static void test_params_provenance(void)
     CHECK(has_word(buf, "light_schedule=0:off"));
 }
 
+
+/* ---- endpoint selection: the need-mask of the kernel ---- */
+
+/* A random walk (random_track) with missing runs and teleports. */
+static void rough_track(zf_track *tr, size_t n)
+{
+    random_track(tr, n);
+    for (size_t i = 1; i < tr->n; i++) {
+        double u = uniform01();
+        if (u < 0.01) { /* a missing run of 1 to 8 samples */
+            size_t len = 1 + (size_t)(uniform01() * 8);
+            for (size_t j = i; j < i + len && j < tr->n; j++)
+                tr->x[j] = tr->y[j] = NAN;
+            i += len;
+        } else if (u < 0.015) {
+            tr->x[i] += 500.0; /* a tracking error: a teleport there and back */
+        }
+    }
+}
+
+/* Slots selected by the names in sel (endpoints), and the metrics of tr with
+ * that selection compared bit for bit with the full computation (whole and
+ * bins, bins on and off); the slots not selected must be NaN. */
+static int g_sel_fail;
+static void check_subset(const zf_track *tr, const zf_arena *a, const zf_metric_params *full, const char *const *sel,
+                         size_t nsel, const double *fw, const double *fb, size_t nbin)
+{
+    zf_metric_params p = *full;
+    size_t nout = zf_metric_nout(&p);
+    static double w[MAX_METRICS], b[MAX_METRICS * 64];
+    p.select = 1;
+    memset(p.keep, 0, sizeof p.keep);
+    for (size_t i = 0; i < nsel; i++) {
+        int k = zf_metric_endpoint_find(a, &p, sel[i]);
+        CHECK(k >= 0);
+        if (k >= 0)
+            p.keep[k] = 1;
+    }
+    for (int bins = 0; bins < 2; bins++) {
+        zf_metric_ws *ws = NULL;
+        size_t nb = bins ? nbin : 0;
+        if (!bins)
+            p.bin_s = 0; /* time bins off */
+        else
+            p.bin_s = full->bin_s;
+        CHECK_OK(zf_metric_ws_new(a, &p, &ws));
+        if (!ws)
+            return;
+        CHECK_OK(zf_metrics_track(ws, tr, w, b, nb));
+        zf_metric_ws_free(ws);
+        for (size_t k = 0; k < nout; k++) {
+            int on = zf_metric_selected(&p, k);
+            int ok = on ? memcmp(&w[k], &fw[k], sizeof w[k]) == 0 : isnan(w[k]) != 0;
+            for (size_t j = 0; j < nb; j++)
+                ok &= on ? memcmp(&b[k * nb + j], &fb[k * nbin + j], sizeof(double)) == 0 : isnan(b[k * nb + j]) != 0;
+            CHECK(ok);
+            if (!ok && g_sel_fail++ < 10) {
+                zf_metric_column col;
+                zf_metric_column_get(a, &p, k, &col);
+                fprintf(stderr, "  slot %zu (%s) %s with %zu endpoints (first %s), bins %s: %.17g vs %.17g\n", k,
+                        col.name, on ? "differs" : "not NaN", nsel, nsel ? sel[0] : "-", bins ? "on" : "off", w[k],
+                        fw[k]);
+            }
+        }
+    }
+}
+
+static void test_selection_identical(void)
+{
+    /* Property: a metric computed alone, or with any other selection, has the
+     * bits it has when everything is computed; bins on or off. */
+    static const char *const peer[] = {"distance_mm", "mean_speed_mm_s", "time_top_s", "top_entries",
+                                       "latency_top_s", "freezing_time_s", "freezing_bouts"};
+    for (int conf = 0; conf < 3; conf++) {
+        zf_arena a;
+        zf_metric_params p = params_halves();
+        p.bin_s = 7.0;
+        if (conf == 0) { /* side view with a light schedule */
+            zf_arena_init(&a, ZF_ARENA_SIDE, 1000.0, 1000.0);
+            p.nlight = 2;
+            p.light_t[0] = 0, p.light_on[0] = 1;
+            p.light_t[1] = 20, p.light_on[1] = 0;
+        } else { /* top view with zones, interpolation and smoothing */
+            zf_arena_init(&a, ZF_ARENA_TOP, 1000.0, 1000.0);
+            p.arena_shape = conf == 1 ? ZF_SHAPE_RECT : ZF_SHAPE_CIRCLE;
+            p.nzones = 2;
+            snprintf(p.zones[0].name, sizeof p.zones[0].name, "left");
+            p.zones[0].shape = ZF_SHAPE_RECT;
+            p.zones[0].v[0] = 0, p.zones[0].v[1] = 0, p.zones[0].v[2] = 500, p.zones[0].v[3] = 1000;
+            snprintf(p.zones[1].name, sizeof p.zones[1].name, "mid");
+            p.zones[1].shape = ZF_SHAPE_CIRCLE;
+            p.zones[1].v[0] = 500, p.zones[1].v[1] = 500, p.zones[1].v[2] = 60;
+            p.max_gap_s = 0.35;
+            p.interpolation = conf == 1 ? ZF_INTERP_LINEAR : ZF_INTERP_STEFFEN;
+            p.smooth = conf == 1 ? ZF_SMOOTH_NONE : ZF_SMOOTH_MEDIAN;
+            p.move_avg_samples = 3;
+            p.erratic_accel_mm_s2 = 500;
+            p.wall_band_mm = 450;
+        }
+        /* the endpoints of this arena */
+        const char *names[MAX_METRICS];
+        char store[MAX_METRICS][80];
+        size_t nn = 0, nout = zf_metric_nout(&p);
+        for (size_t k = 0; k < nout; k++) {
+            zf_metric_column col;
+            if (zf_metric_column_get(&a, &p, k, &col) == 1 && col.desc->endpoint) {
+                snprintf(store[nn], sizeof store[nn], "%s", col.name);
+                names[nn] = store[nn];
+                nn++;
+            }
+        }
+        CHECK(nn >= 18);
+        for (int rep = 0; rep < 4; rep++) {
+            zf_track tr;
+            rough_track(&tr, 200 + (size_t)(uniform01() * 400));
+            size_t nbin = (size_t)ceil(tr.t[tr.n - 1] / p.bin_s) + 1;
+            static double fw[MAX_METRICS], fb[MAX_METRICS * 64];
+            zf_metric_ws *ws = NULL;
+            CHECK(nbin <= 64);
+            CHECK_OK(zf_metric_ws_new(&a, &p, &ws));
+            CHECK_OK(zf_metrics_track(ws, &tr, fw, fb, nbin));
+            zf_metric_ws_free(ws);
+            for (size_t i = 0; i < nn; i++) /* each endpoint alone */
+                check_subset(&tr, &a, &p, &names[i], 1, fw, fb, nbin);
+            if (conf == 0) /* the peer's seven */
+                check_subset(&tr, &a, &p, peer, sizeof peer / sizeof peer[0], fw, fb, nbin);
+            for (int r = 0; r < 10; r++) { /* random subsets */
+                const char *sub[MAX_METRICS];
+                size_t ns = 0;
+                for (size_t i = 0; i < nn; i++)
+                    if (uniform01() < 0.3)
+                        sub[ns++] = names[i];
+                check_subset(&tr, &a, &p, sub, ns, fw, fb, nbin);
+            }
+            check_subset(&tr, &a, &p, names, nn, fw, fb, nbin); /* all, named */
+            zf_track_free(&tr);
+        }
+    }
+    /* names: endpoints of the arena only; QC rows always, a latency's flag with it */
+    {
+        zf_arena a = side_arena(100.0);
+        zf_metric_params p = params_halves();
+        CHECK(zf_metric_endpoint_find(&a, &p, "time_top_s") >= 0);
+        CHECK(zf_metric_endpoint_find(&a, &p, "thigmotaxis_time_s") < 0);
+        CHECK(zf_metric_endpoint_find(&a, &p, "observed_s") < 0);
+        CHECK(zf_metric_endpoint_find(&a, &p, "activity_light_mm_min") < 0);
+        CHECK(zf_metric_endpoint_find(&a, &p, "no_such") < 0);
+        p.select = 1;
+        p.keep[zf_metric_endpoint_find(&a, &p, "latency_top_s")] = 1;
+        CHECK(zf_metric_selected(&p, (size_t)zf_metric_find("latency_top_censored")));
+        CHECK(zf_metric_selected(&p, (size_t)zf_metric_find("observed_s")));
+        CHECK(zf_metric_selected(&p, (size_t)zf_metric_find("fraction_missing")));
+        CHECK(!zf_metric_selected(&p, (size_t)zf_metric_find("time_top_s")));
+        char list[2048], text[4096];
+        zf_metric_endpoint_names(&a, &p, list, sizeof list);
+        CHECK(strstr(list, "distance_mm, mean_speed_mm_s") == list && strstr(list, "time_top_s") &&
+              !strstr(list, "observed_s") && !strstr(list, "thigmotaxis"));
+        CHECK_OK(zf_metric_params_text(&p, NULL, text, sizeof text));
+        CHECK(strstr(text, " endpoints=latency_top_s") != NULL);
+        p.select = 0;
+        CHECK_OK(zf_metric_params_text(&p, NULL, text, sizeof text));
+        CHECK(strstr(text, "endpoints") == NULL);
+    }
+}
+
 int main(void)
 {
     zf_init();
@@ -1507,5 +1672,6 @@ int main(void)
     test_zone_time_property();
     test_params();
     test_params_provenance();
+    test_selection_identical();
     return CHECK_DONE();
 }

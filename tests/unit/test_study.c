@@ -189,11 +189,61 @@ static void test_errors(void)
     zf_study_free(&s);
 }
 
+
+static void test_endpoints(void)
+{
+    /* metrics.endpoints: the slots kept, in catalogue order, whatever the list's order */
+    zf_study s;
+    CHECK_OK(load("samples: s.csv\n"
+                  "metrics:\n"
+                  "  endpoints: [time_top_s, distance_mm, zone_dark_time_s]\n"
+                  "  bin_s: 0\n"
+                  "arena: {kind: side, zones: [{name: dark, rect: [0, 0, 10, 10]}]}\n",
+                  &s));
+    const zf_metric_params *p = &s.metrics;
+    CHECK(p->select == 1 && p->bin_s == 0);
+    CHECK(zf_metric_selected(p, (size_t)zf_metric_find("distance_mm")));
+    CHECK(zf_metric_selected(p, (size_t)zf_metric_find("time_top_s")));
+    CHECK(zf_metric_selected(p, (size_t)zf_metric_find("observed_s"))); /* QC: always */
+    CHECK(!zf_metric_selected(p, (size_t)zf_metric_find("mean_speed_mm_s")));
+    CHECK(!zf_metric_selected(p, (size_t)zf_metric_find("latency_top_censored")));
+    CHECK(zf_metric_selected(p, zf_metric_count())); /* zone_dark_time_s, the first zone slot */
+    CHECK(!zf_metric_selected(p, zf_metric_count() + 1));
+    zf_study_free(&s);
+    CHECK_OK(load("samples: s.csv\nmetrics: {bin_s: none}\n", &s));
+    CHECK(s.metrics.bin_s == 0 && s.metrics.select == 0);
+    zf_study_free(&s);
+    CHECK_OK(load("samples: s.csv\n", &s));
+    CHECK(s.metrics.bin_s == 60 && s.metrics.select == 0);
+    zf_study_free(&s);
+
+    fails("samples: s.csv\nmetrics: {endpoints: [distance_mm, time_topp_s]}\n", 2, 36,
+          "unknown endpoint 'time_topp_s' for this arena; expected one of: distance_mm, mean_speed_mm_s,");
+    fails("samples: s.csv\narena: {kind: top}\nmetrics: {endpoints: [time_top_s]}\n", 3, 23,
+          "unknown endpoint 'time_top_s' for this arena; expected one of: distance_mm");
+    fails("samples: s.csv\nmetrics: {endpoints: [observed_s]}\n", 2, 23, "unknown endpoint 'observed_s'");
+    fails("samples: s.csv\nmetrics: {endpoints: [zone_x_time_s]}\n", 2, 23, "unknown endpoint 'zone_x_time_s'");
+    fails("samples: s.csv\nmetrics: {endpoints: [distance_mm, distance_mm]}\n", 2, 36, "'distance_mm' named twice");
+    fails("samples: s.csv\nmetrics: {endpoints: []}\n", 2, 22, "expected a list of endpoint names");
+    fails("samples: s.csv\nmetrics: {endpoints: distance_mm}\n", 2, 22, "expected a list of endpoint names");
+    fails("samples: s.csv\nmetrics: {bin_s: -1}\n", 2, 18, "between 0 and 1e+09");
+    fails("samples: s.csv\nmetrics: {bin_s: 0}\ncompare: {repeated: bin}\n", 2, 18, "0 turns the time bins off");
+    CHECK(load("samples: s.csv\nmetrics: {bin_s: 0}\nfigures: [{kind: timecourse, metric: distance_mm}]\n", &s) ==
+          ZF_ESTUDY);
+    CHECK(strstr(zf_errmsg(), "a timecourse needs the time bins") != NULL);
+    zf_study_free(&s);
+    CHECK(load("samples: s.csv\nmetrics: {endpoints: [distance_mm]}\nfigures: [{kind: box, metric: time_top_s}]\n",
+               &s) == ZF_ESTUDY);
+    CHECK(strstr(zf_errmsg(), "metric 'time_top_s' is not among metrics.endpoints") != NULL);
+    zf_study_free(&s);
+}
+
 int main(void)
 {
     zf_init();
     test_defaults();
     test_full();
     test_errors();
+    test_endpoints();
     return CHECK_DONE();
 }
