@@ -321,6 +321,12 @@ static int swarms(bs_layout *L, double r, int *fits)
 
 /* Everything the drawing needs, measured with cr (already scaled to mm);
  * squeezed adds to the caption that the points were drawn smaller. */
+/* The figure's name in messages: its title, else its axis label. */
+static const char *fig_name(const zf_box_figure *fig)
+{
+    return fig->title && fig->title[0] ? fig->title : fig->ylabel ? fig->ylabel : "";
+}
+
 static int layout_pass(cairo_t *cr, const zf_box_figure *fig, bs_layout *L, int squeezed)
 {
     int rc = ZF_OK;
@@ -330,7 +336,7 @@ static int layout_pass(cairo_t *cr, const zf_box_figure *fig, bs_layout *L, int 
     L->ng = fig->ngroups;
     if (L->ng && !fig->groups)
         return zf_error(ZF_EINVAL, "figure '%s': %zu groups but no array",
-                        fig->title ? fig->title : "", L->ng);
+                        fig_name(fig), L->ng);
     if (L->ng && !(L->g = calloc(L->ng, sizeof *L->g)))
         return zf_error(ZF_ENOMEM, "out of memory");
 
@@ -409,7 +415,7 @@ static int layout_pass(cairo_t *cr, const zf_box_figure *fig, bs_layout *L, int 
     if (L->px1 - L->px0 < 10.0 || L->py_bot - L->py_top < 10.0)
         return zf_error(ZF_EINVAL,
                         "figure '%s': %.1f x %.1f mm is too small for %zu groups and %zu p brackets",
-                        fig->title ? fig->title : "", L->W, L->H, L->ng, L->nbr);
+                        fig_name(fig), L->W, L->H, L->ng, L->nbr);
 
     /* swarm in mm; one radius for all groups, shrunk until every swarm fits its box */
     double ph = L->py_bot - L->py_top, span = L->ticks.hi - L->ticks.lo;
@@ -428,10 +434,10 @@ static int layout_pass(cairo_t *cr, const zf_box_figure *fig, bs_layout *L, int 
     L->r = r;
     if (r < POINT_R)
         zf_log(ZF_LOG_INFO, "figure '%s': points shrunk to %.2f mm radius so the swarms fit the boxes",
-               fig->title ? fig->title : "", r);
+               fig_name(fig), r);
     if (!fits)
         zf_log(ZF_LOG_WARN, "figure '%s': swarms wider than the boxes even at %.2f mm points",
-               fig->title ? fig->title : "", r);
+               fig_name(fig), r);
     return ZF_OK;
 }
 

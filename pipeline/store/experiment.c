@@ -56,6 +56,7 @@ struct zf_experiment {
     size_t q_len;
     size_t rows;          /* rows staged in all */
     hsize_t ext;          /* rows both track datasets are extended to */
+    size_t unsynced;      /* bytes of chunks written since the write-back was last started */
     size_t ntracks, cap;
     int64_t *offset;  /* [ntracks + 1] */
     double *tail;     /* [2 * ntracks]: last two times of each track appended (not when opened) */
@@ -792,6 +793,8 @@ static int encode_job(void *arg)
 
 /* Write the oldest chunk (waiting for its encoding), extending the datasets
  * to the rows staged so far when it lies beyond them. */
+#define WRITEBACK_BYTES ((size_t)16 << 20)
+
 static int write_head(zf_experiment *e)
 {
     int rc = ZF_OK;
@@ -809,6 +812,11 @@ static int write_head(zf_experiment *e)
     hsize_t off[2] = {first, 0};
     ZF_H5(H5Dwrite_chunk(j->ds ? e->dpos : e->dtime, H5P_DEFAULT, 0, off, j->enclen, j->enc),
           "cannot write %s (disk full?)", j->ds ? "/tracks/position" : "/tracks/time");
+    /* the disk writes the tracks while ingest goes on, so that the commit's fsync finds little left */
+    if ((e->unsynced += j->enclen) >= WRITEBACK_BYTES) {
+        zf_writeback_start(e->tmp);
+        e->unsynced = 0;
+    }
 done:
     chunk_job_free(j);
     return rc;
