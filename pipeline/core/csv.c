@@ -610,10 +610,12 @@ int zf_csv_next_numbers(zf_csv *c, const int *slot, size_t nslot, double *v, siz
                 /* the cells after the last one read are counted, not split, so that the
                  * caller can hold the row's field count against the header's */
                 const char *end = s + n;
-                if (memchr(p, '\0', (size_t)(end - p)))
-                    break; /* a NUL byte: the general path says where */
-                for (const char *q = p; q < end && (q = memchr(q, d, (size_t)(end - q))) != NULL; q++)
-                    f++;
+                if (p < end) { /* cells after the last one read (none in a file of just those) */
+                    if (memchr(p, '\0', (size_t)(end - p)))
+                        break; /* a NUL byte: the general path says where */
+                    for (const char *q = p; q < end && (q = memchr(q, d, (size_t)(end - q))) != NULL; q++)
+                        f++;
+                }
                 c->nfield = 0; /* the cells are not split */
                 *nfields = f;
                 return 2;
