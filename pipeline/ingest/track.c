@@ -100,6 +100,16 @@ static int bad_number(zf_csv *c, size_t col, const char *name, const char *text)
                     comma ? " (decimal comma? save the file with decimal points)" : "");
 }
 
+/* Time may stay (duplicated stamps are refused later, with the track) but not go back. */
+static int time_order(zf_csv *c, size_t col, const char *name, double t, double *last_t)
+{
+    if (t < *last_t)
+        return zf_error(ZF_EDATA, "'%s':%zu: column %zu '%s': time goes backwards (%g s after %g s)",
+                        zf_csv_path(c), zf_csv_line(c), col + 1, name, t, *last_t);
+    *last_t = t;
+    return ZF_OK;
+}
+
 int zf_track_read_csv(const char *path, const zf_csv_spec *spec, zf_track *tr)
 {
     int rc = ZF_OK;
@@ -169,12 +179,8 @@ int zf_track_read_csv(const char *path, const zf_csv_spec *spec, zf_track *tr)
         if (rc == 2) {
             if (has_time) {
                 t = v[0];
-                if (t < last_t) {
-                    rc = zf_error(ZF_EDATA, "'%s':%zu: column %zu '%s': time goes backwards (%g s after %g s)",
-                                  path, zf_csv_line(c), ct + 1, spec->col_time, t, last_t);
+                if ((rc = time_order(c, ct, spec->col_time, t, &last_t)) != ZF_OK)
                     goto done;
-                }
-                last_t = t;
             } else {
                 t = (double)row / spec->fps;
             }
@@ -205,12 +211,8 @@ int zf_track_read_csv(const char *path, const zf_csv_spec *spec, zf_track *tr)
                               path, zf_csv_line(c), ct + 1, spec->col_time, ZF_EXCERPT(ft));
                 goto done;
             }
-            if (t < last_t) {
-                rc = zf_error(ZF_EDATA, "'%s':%zu: column %zu '%s': time goes backwards (%g s after %g s)",
-                              path, zf_csv_line(c), ct + 1, spec->col_time, t, last_t);
+            if ((rc = time_order(c, ct, spec->col_time, t, &last_t)) != ZF_OK)
                 goto done;
-            }
-            last_t = t;
         } else {
             t = (double)row / spec->fps;
         }

@@ -590,6 +590,18 @@ static int row_task(void *arg)
     return rc ? zf_error(rc, "%s", why) : ZF_OK;
 }
 
+/* Sheet row r as the job of its slot. */
+static void row_job_init(row_job *j, const zf_study *s, const zf_table *t, size_t r, const char *dir)
+{
+    j->s = s;
+    j->t = t;
+    j->r = r;
+    j->dir = dir;
+    zf_sheet_row_opts(s, t, r, &j->o, &j->fmt);
+    j->task.fn = row_task;
+    j->task.arg = j;
+}
+
 #ifdef ZF_MPI
 /* Rows read by other ranks (ZF_MPI builds under mpirun). Each rank reads a
  * contiguous part of the sheet with the same row_task (metrics included) and
@@ -971,13 +983,7 @@ int zf_stage_ingest_worker(const zf_study *s, const zf_mpi_plan *plan)
     for (size_t r = lo; r < hi; r++) {
         for (; submitted < hi && submitted < r + window; submitted++) {
             row_job *j = &jobs[submitted % window];
-            j->s = s;
-            j->t = t;
-            j->r = submitted;
-            j->dir = dir;
-            zf_sheet_row_opts(s, t, submitted, &j->o, &j->fmt);
-            j->task.fn = row_task;
-            j->task.arg = j;
+            row_job_init(j, s, t, submitted, dir);
             zf_pool_submit(pool, &j->task);
         }
         row_job *j = &jobs[r % window];
@@ -1225,13 +1231,7 @@ int zf_stage_ingest(const zf_study *s, zf_experiment *e, const char *command, in
         size_t n_before = c.n;
         for (; submitted < t->nrow && submitted < r + window; submitted++) {
             row_job *j = &jobs[submitted % window];
-            j->s = s;
-            j->t = t;
-            j->r = submitted;
-            j->dir = dir;
-            zf_sheet_row_opts(s, t, submitted, &j->o, &j->fmt);
-            j->task.fn = row_task;
-            j->task.arg = j;
+            row_job_init(j, s, t, submitted, dir);
 #ifdef ZF_MPI
             j->fatal = 0;
             if ((j->remote = c.mpi && submitted >= mi.plan.bounds[1]) != 0)
