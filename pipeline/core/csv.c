@@ -529,6 +529,17 @@ static int next_line(zf_csv *c, char **line, size_t *len)
     return 1;
 }
 
+/* Split the line s[0..n) into fields by the general rules: 1 with *nfields, or <0. */
+static int split_line(zf_csv *c, char *s, size_t n, size_t *nfields)
+{
+    size_t ls = (size_t)(s - c->data);
+    int rc = line_has_quote(c, ls, ls + n) ? split_quoted(c, s, n) : split_plain(c, s, s + n);
+    if (rc)
+        return rc;
+    *nfields = c->nfield;
+    return 1;
+}
+
 int zf_csv_next(zf_csv *c, size_t *nfields)
 {
     char *s = NULL;
@@ -536,12 +547,7 @@ int zf_csv_next(zf_csv *c, size_t *nfields)
     int rc;
     if ((rc = next_line(c, &s, &n)) <= 0)
         return rc;
-    size_t ls = (size_t)(s - c->data);
-    rc = line_has_quote(c, ls, ls + n) ? split_quoted(c, s, n) : split_plain(c, s, s + n);
-    if (rc)
-        return rc;
-    *nfields = c->nfield;
-    return 1;
+    return split_line(c, s, n, nfields);
 }
 
 /* Powers of ten that are exact doubles: 10^k = 2^k * 5^k with 5^k < 2^53 for k <= 22. */
@@ -580,6 +586,47 @@ static inline const char *plain_decimal(const char *p, char d, double *out)
     return p;
 }
 
+/* The numbers of the line s[0..n) without splitting it, when it has no quote
+ * and each cell read is a plain decimal: 1 with *nfields, else 0. */
+static int numbers_in_place(zf_csv *c, const char *s, size_t n, const int *slot, size_t nslot, double *v,
+                            size_t *nfields)
+{
+#if FLT_EVAL_METHOD == 0
+    const char d = c->delim;
+    size_t ls = (size_t)(s - c->data);
+    if (d == ' ' || nslot == 0 || line_has_quote(c, ls, ls + n))
+        return 0;
+    const char *p = s;
+    for (size_t f = 0;; p++) {
+        if (slot[f] >= 0) {
+            if (!(p = plain_decimal(p, d, &v[slot[f]])))
+                return 0;
+        } else {
+            p = field_end((char *)(uintptr_t)p, d);
+        }
+        if (++f == nslot) {
+            /* the cells after the last one read are counted, not split, so that the
+             * caller can hold the row's field count against the header's */
+            const char *end = s + n;
+            if (p < end) { /* cells after the last one read (none in a file of just those) */
+                if (memchr(p, '\0', (size_t)(end - p)))
+                    return 0; /* a NUL byte: the general path says where */
+                for (const char *q = p; q < end && (q = memchr(q, d, (size_t)(end - q))) != NULL; q++)
+                    f++;
+            }
+            c->nfield = 0; /* the cells are not split */
+            *nfields = f;
+            return 1;
+        }
+        if (*p != d)
+            return 0; /* fewer cells: the general path says so */
+    }
+#else
+    (void)c, (void)s, (void)n, (void)slot, (void)nslot, (void)v, (void)nfields;
+    return 0;
+#endif
+}
+
 int zf_csv_next_numbers(zf_csv *c, const int *slot, size_t nslot, double *v, size_t *nfields)
 {
     char *s = NULL;
@@ -587,50 +634,9 @@ int zf_csv_next_numbers(zf_csv *c, const int *slot, size_t nslot, double *v, siz
     int rc;
     if ((rc = next_line(c, &s, &n)) <= 0)
         return rc;
-    size_t ls = (size_t)(s - c->data);
-    if (line_has_quote(c, ls, ls + n)) {
-        if ((rc = split_quoted(c, s, n)) != ZF_OK)
-            return rc;
-        *nfields = c->nfield;
-        return 1;
-    }
-#if FLT_EVAL_METHOD == 0
-    const char d = c->delim;
-    if (d != ' ' && nslot > 0) {
-        const char *p = s;
-        size_t f = 0;
-        for (;; p++) {
-            if (slot[f] >= 0) {
-                if (!(p = plain_decimal(p, d, &v[slot[f]])))
-                    break;
-            } else {
-                p = field_end((char *)(uintptr_t)p, d);
-            }
-            if (++f == nslot) {
-                /* the cells after the last one read are counted, not split, so that the
-                 * caller can hold the row's field count against the header's */
-                const char *end = s + n;
-                if (p < end) { /* cells after the last one read (none in a file of just those) */
-                    if (memchr(p, '\0', (size_t)(end - p)))
-                        break; /* a NUL byte: the general path says where */
-                    for (const char *q = p; q < end && (q = memchr(q, d, (size_t)(end - q))) != NULL; q++)
-                        f++;
-                }
-                c->nfield = 0; /* the cells are not split */
-                *nfields = f;
-                return 2;
-            }
-            if (*p != d)
-                break; /* fewer cells: the general path says so */
-        }
-    }
-#else
-    (void)slot, (void)nslot, (void)v;
-#endif
-    if ((rc = split_plain(c, s, s + n)) != ZF_OK)
-        return rc;
-    *nfields = c->nfield;
-    return 1;
+    if (numbers_in_place(c, s, n, slot, nslot, v, nfields))
+        return 2;
+    return split_line(c, s, n, nfields);
 }
 
 const char *zf_csv_field(const zf_csv *c, size_t i)
