@@ -1,10 +1,22 @@
-/* chunkenc.c: HDF5 chunk encoding in our own threads (byte shuffle, zlib deflate with stored blocks for noise planes, fletcher32) for H5Dwrite_chunk. */
+/* chunkenc.c: HDF5 chunk encoding in our own threads (byte shuffle, deflate by ISA-L or by zlib with stored blocks for noise planes, fletcher32) for H5Dwrite_chunk. */
 #include "zfstress/core.h"
 #include "core/chunkenc.h"
 
 #include <stdlib.h>
 #include <string.h>
 #include <zlib.h>
+#ifdef ZF_HAVE_ISAL
+#include <isa-l/igzip_lib.h>
+#endif
+
+int zf_chunk_have_isal(void)
+{
+#ifdef ZF_HAVE_ISAL
+    return 1;
+#else
+    return 0;
+#endif
+}
 
 uint32_t zf_fletcher32(const void *data, size_t len)
 {
@@ -101,6 +113,35 @@ int zf_chunk_encode(const void *raw, size_t nbytes, size_t elem, int mode, unsig
         shuffle(raw, sh, nbytes, elem);
     else
         memcpy(sh, raw, nbytes);
+#ifdef ZF_HAVE_ISAL
+    if (mode == ZF_CHUNK_ISAL) {
+        /* one stateless call: igzip writes the zlib header, deflate blocks
+         * (stored ones where they would grow) and the Adler-32 */
+        struct isal_zstream s;
+        unsigned char *lvl = malloc(ISAL_DEF_LVL1_DEFAULT);
+        if (!lvl) {
+            rc = zf_error(ZF_ENOMEM, "out of memory");
+            goto done;
+        }
+        isal_deflate_stateless_init(&s);
+        s.level = 1;
+        s.level_buf = lvl;
+        s.level_buf_size = ISAL_DEF_LVL1_DEFAULT;
+        s.gzip_flag = IGZIP_ZLIB;
+        s.end_of_stream = 1;
+        s.next_in = sh;
+        s.avail_in = (uint32_t)nbytes;
+        s.next_out = out;
+        s.avail_out = (uint32_t)cap;
+        int irc = isal_deflate_stateless(&s);
+        free(lvl);
+        if (irc != COMP_OK) {
+            rc = zf_error(ZF_ENOMEM, "ISA-L could not compress a chunk of %zu bytes (code %d)", nbytes, irc);
+            goto done;
+        }
+        len = (size_t)s.total_out;
+    } else
+#endif
     if (mode == ZF_CHUNK_ZLIB) {
         uLongf zlen = (uLongf)cap;
         if (compress2(out, &zlen, sh, (uLong)nbytes, 1) != Z_OK) {

@@ -18,8 +18,18 @@ enum {
      * noise (the low mantissa bytes of measured positions) go into stored
      * blocks instead of being searched for matches: several times faster,
      * slightly larger; any deflate reader (HDF5, h5py) reads it unchanged */
-    ZF_CHUNK_FAST = 1
+    ZF_CHUNK_FAST = 1,
+    /* the whole shuffled chunk through ISA-L's igzip at level 1 (zlib
+     * format): about twice as fast as ZF_CHUNK_FAST and smaller; available
+     * when built with ISA-L (ZF_HAVE_ISAL), otherwise it falls back to
+     * ZF_CHUNK_FAST */
+    ZF_CHUNK_ISAL = 2,
+    /* what the experiment writer uses: ZF_CHUNK_ISAL when built with it */
+    ZF_CHUNK_BEST = ZF_CHUNK_ISAL
 };
+
+/* Whether ZF_CHUNK_ISAL is really ISA-L in this build. */
+int zf_chunk_have_isal(void);
 
 /* Room the encoded form of nbytes may need. */
 size_t zf_chunk_bound(size_t nbytes);

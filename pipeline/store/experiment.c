@@ -788,7 +788,7 @@ static int encode_job(void *arg)
     chunk_job *j = arg;
     if (!(j->enc = malloc(zf_chunk_bound(j->rawlen))))
         return zf_error(ZF_ENOMEM, "out of memory");
-    return zf_chunk_encode(j->raw, j->rawlen, j->elem, ZF_CHUNK_FAST, j->enc, &j->enclen);
+    return zf_chunk_encode(j->raw, j->rawlen, j->elem, ZF_CHUNK_BEST, j->enc, &j->enclen);
 }
 
 /* Write the oldest chunk (waiting for its encoding), extending the datasets
