@@ -22,7 +22,9 @@
  * has its delimiters overwritten with NULs and its fields point into the
  * buffer, so reading costs no allocation and no copy. Lines with quotes take
  * the general path, which copies unquoted text into c->buf. */
-#define CSV_BLOCK ((size_t)1 << 20)
+/* a block read, hashed and tokenized stays in the core's L2 cache: 256 KiB
+ * took ingest of cohort-L from 0.516 to 0.492 s against 1 MiB (5 runs each) */
+#define CSV_BLOCK ((size_t)1 << 18)
 #define CSV_SLACK 8 /* bytes allocated after the usable buffer (word-wide scans) */
 
 struct zf_csv {
