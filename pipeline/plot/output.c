@@ -53,7 +53,6 @@ static int write_png(const char *path, double W, double H, int dpi, const zf_png
     int rc = ZF_OK;
     cairo_surface_t *surf = NULL;
     cairo_t *cr = NULL;
-    unsigned char *rgba = NULL;
     int wpx = zf_mm_to_px(W, dpi), hpx = zf_mm_to_px(H, dpi);
 
     if (wpx < 1 || hpx < 1) {
@@ -81,18 +80,12 @@ static int write_png(const char *path, double W, double H, int dpi, const zf_png
         rc = zf_error(ZF_EIO, "'%s': cairo image has no pixel data", path);
         goto done;
     }
-    if (!(rgba = malloc((size_t)wpx * (size_t)hpx * 4))) {
-        rc = zf_error(ZF_ENOMEM, "out of memory");
-        goto done;
-    }
-    zf_argb32_to_rgba(data, wpx, hpx, (size_t)stride, rgba);
-    rc = zf_png_write(path, rgba, wpx, hpx, (size_t)wpx * 4, dpi, text, ntext);
+    rc = zf_png_write_argb32(path, data, wpx, hpx, (size_t)stride, dpi, text, ntext);
 done:
     if (cr)
         cairo_destroy(cr);
     if (surf)
         cairo_surface_destroy(surf);
-    free(rgba);
     return rc;
 }
 

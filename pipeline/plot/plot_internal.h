@@ -77,6 +77,12 @@ uint32_t zf_plot_group_rgb(size_t i);
 void zf_argb32_to_rgba(const unsigned char *src, int width, int height, size_t src_stride,
                        unsigned char *dst);
 
+/* zf_png_write from cairo CAIRO_FORMAT_ARGB32 rows: an opaque image goes to
+ * libpng as it is (RGB file, no conversion pass), a translucent one through
+ * zf_argb32_to_rgba (RGBA file). */
+int zf_png_write_argb32(const char *path, const unsigned char *argb, int width, int height,
+                        size_t stride, int dpi, const zf_png_text *text, size_t ntext);
+
 /* ---- SVG ------------------------------------------------------------------ */
 
 /* cairo numbers SVG groups and embedded images from process-wide counters

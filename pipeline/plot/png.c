@@ -63,10 +63,13 @@ static int is_ascii(const char *s)
     return 1;
 }
 
+/* Pixel layouts zf_png_write_rows accepts. */
+enum { PX_RGBA, PX_ARGB32 };
+
 /* The libpng calls, isolated so that only this frame's state matters after a
  * longjmp: everything it touches was set up by the caller. Returns 0 or 1 on a
  * libpng error (message in ctx). */
-static int png_emit(png_structp png, png_infop info, FILE *fp, const unsigned char *rgba,
+static int png_emit(png_structp png, png_infop info, FILE *fp, const unsigned char *px, int layout,
                     int width, int height, size_t stride, int dpi, png_textp texts, int ntexts, int opaque)
 {
     if (setjmp(png_jmpbuf(png)))
@@ -85,16 +88,55 @@ static int png_emit(png_structp png, png_infop info, FILE *fp, const unsigned ch
     if (ntexts > 0)
         png_set_text(png, info, texts, ntexts);
     png_write_info(png, info);
-    if (opaque)
+    if (layout == PX_ARGB32) {
+        /* opaque only: libpng drops the alpha byte of each native-endian word,
+         * B G R A in memory on little-endian, A R G B on big-endian */
+        const uint32_t one = 1;
+        unsigned char lsb;
+        memcpy(&lsb, &one, 1);
+        if (lsb) {
+            png_set_bgr(png);
+            png_set_filler(png, 0, PNG_FILLER_AFTER);
+        } else {
+            png_set_filler(png, 0, PNG_FILLER_BEFORE);
+        }
+    } else if (opaque) {
         png_set_filler(png, 0, PNG_FILLER_AFTER); /* drop the alpha bytes of the rows */
+    }
     for (int y = 0; y < height; y++)
-        png_write_row(png, rgba + (size_t)y * stride);
+        png_write_row(png, px + (size_t)y * stride);
     png_write_end(png, info);
     return 0;
 }
 
-int zf_png_write(const char *path, const unsigned char *rgba, int width, int height,
-                 size_t stride, int dpi, const zf_png_text *text, size_t ntext)
+static int rgba_opaque(const unsigned char *rgba, int width, int height, size_t stride)
+{
+    for (size_t y = 0; y < (size_t)height; y++)
+        for (size_t x = 0; x < (size_t)width; x++)
+            if (rgba[y * stride + 4 * x + 3] != 255)
+                return 0;
+    return 1;
+}
+
+static int argb32_opaque(const unsigned char *argb, int width, int height, size_t stride)
+{
+    for (size_t y = 0; y < (size_t)height; y++) {
+        const unsigned char *row = argb + y * stride;
+        uint32_t all = 0xFF000000u;
+        for (size_t x = 0; x < (size_t)width; x++) {
+            uint32_t w;
+            memcpy(&w, row + 4 * x, sizeof w);
+            all &= w;
+        }
+        if ((all & 0xFF000000u) != 0xFF000000u)
+            return 0;
+    }
+    return 1;
+}
+
+/* zf_png_write for either layout; ARGB32 images must be opaque. */
+static int png_write_file(const char *path, const unsigned char *px, int layout, int width, int height,
+                          size_t stride, int dpi, const zf_png_text *text, size_t ntext)
 {
     int rc = ZF_OK;
     zf_outfile out = {0};
@@ -104,7 +146,7 @@ int zf_png_write(const char *path, const unsigned char *rgba, int width, int hei
     char **owned = NULL; /* copies of keys and values: png_text wants non-const */
     png_ctx ctx = {{0}};
 
-    if (!path || !rgba || width <= 0 || height <= 0 || dpi <= 0 ||
+    if (!path || !px || width <= 0 || height <= 0 || dpi <= 0 ||
         stride < 4 * (size_t)width || (ntext && !text)) {
         rc = zf_error(ZF_EINVAL, "'%s': invalid PNG image arguments", path ? path : "(null)");
         goto done;
@@ -152,16 +194,10 @@ int zf_png_write(const char *path, const unsigned char *rgba, int width, int hei
         rc = zf_error(ZF_ENOMEM, "'%s': cannot create the PNG writer: out of memory", path);
         goto done;
     }
-    int opaque = 1;
-    for (size_t y = 0; y < (size_t)height && opaque; y++)
-        for (size_t x = 0; x < (size_t)width; x++)
-            if (rgba[y * stride + 4 * x + 3] != 255) {
-                opaque = 0;
-                break;
-            }
+    int opaque = layout == PX_ARGB32 || rgba_opaque(px, width, height, stride);
     if ((rc = zf_file_open_atomic(path, &out)) != ZF_OK)
         goto done;
-    if (png_emit(png, info, out.fp, rgba, width, height, stride, dpi, texts, (int)ntext, opaque)) {
+    if (png_emit(png, info, out.fp, px, layout, width, height, stride, dpi, texts, (int)ntext, opaque)) {
         rc = zf_error(ZF_EIO, "'%s': cannot write PNG: %s", path, ctx.msg);
         goto done;
     }
@@ -176,5 +212,27 @@ done:
             free(owned[i]);
     free(owned);
     free(texts);
+    return rc;
+}
+
+int zf_png_write(const char *path, const unsigned char *rgba, int width, int height,
+                 size_t stride, int dpi, const zf_png_text *text, size_t ntext)
+{
+    return png_write_file(path, rgba, PX_RGBA, width, height, stride, dpi, text, ntext);
+}
+
+int zf_png_write_argb32(const char *path, const unsigned char *argb, int width, int height,
+                        size_t stride, int dpi, const zf_png_text *text, size_t ntext)
+{
+    if (!argb || width <= 0 || height <= 0 || stride < 4 * (size_t)width ||
+        argb32_opaque(argb, width, height, stride))
+        return png_write_file(path, argb, PX_ARGB32, width, height, stride, dpi, text, ntext);
+    /* translucent: straight-alpha RGBA rows */
+    unsigned char *rgba = malloc((size_t)width * (size_t)height * 4);
+    if (!rgba)
+        return zf_error(ZF_ENOMEM, "out of memory");
+    zf_argb32_to_rgba(argb, width, height, stride, rgba);
+    int rc = png_write_file(path, rgba, PX_RGBA, width, height, (size_t)width * 4, dpi, text, ntext);
+    free(rgba);
     return rc;
 }

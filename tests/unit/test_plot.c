@@ -241,6 +241,37 @@ static void test_png_writer(void)
     free(path);
 }
 
+/* cairo's native rows straight to libpng: opaque gives RGB, translucent RGBA, same colours. */
+static void test_png_argb32(void)
+{
+    char *path = tmp_path("argb.png");
+    uint32_t px[2 * 4] = {0xFF102030u, 0xFFFFFFFFu, 0xFF000000u, 0xDEADBEEFu, /* 3 x 2, stride 16 */
+                          0xFFA0B0C0u, 0xFF010203u, 0xFFFEFDFCu, 0x00000000u};
+    png_rb im;
+    CHECK_OK(zf_png_write_argb32(path, (const unsigned char *)px, 3, 2, 16, 300, NULL, 0));
+    if (read_png(path, &im)) {
+        CHECK(im.w == 3 && im.h == 2 && im.rgb_only);
+        static const unsigned char want[24] = {0x10, 0x20, 0x30, 255, 255, 255, 255, 255, 0, 0, 0, 255,
+                                               0xA0, 0xB0, 0xC0, 255, 1, 2, 3, 255, 0xFE, 0xFD, 0xFC, 255};
+        CHECK(memcmp(im.rgba, want, sizeof want) == 0);
+        free(im.rgba);
+    } else {
+        CHECK(!"cannot read back argb.png");
+    }
+    px[4] = 0x80404040u;
+    CHECK_OK(zf_png_write_argb32(path, (const unsigned char *)px, 3, 2, 16, 300, NULL, 0));
+    if (read_png(path, &im)) {
+        CHECK(!im.rgb_only);
+        CHECK(im.rgba[12] == 128 && im.rgba[13] == 128 && im.rgba[14] == 128 && im.rgba[15] == 0x80);
+        CHECK(im.rgba[0] == 0x10 && im.rgba[3] == 255);
+        free(im.rgba);
+    } else {
+        CHECK(!"cannot read back argb.png");
+    }
+    CHECK(zf_png_write_argb32(path, (const unsigned char *)px, 3, 2, 8, 300, NULL, 0) == ZF_EINVAL);
+    free(path);
+}
+
 /* Fixed fish data: control, stressed (higher), treated; a NaN that must be skipped. */
 static const double ctrl[] = {12.1, 14.3, 9.8, 11.0, 13.5, 10.2, NAN, 12.9, 11.7, 15.2, 10.9, 12.4, 13.1};
 static const double stressed[] = {18.2, 21.5, 16.9, 19.8, 23.1, 17.4, 20.6, 22.0, 18.8, 19.1, 24.5,
@@ -496,6 +527,7 @@ int main(void)
     test_beeswarm();
     test_argb();
     test_png_writer();
+    test_png_argb32();
     test_box_png();
     test_box_vector();
     test_box_errors_and_edges();

@@ -972,8 +972,8 @@ static double clock_ms(clockid_t id)
     return (double)ts.tv_sec * 1e3 + (double)ts.tv_nsec / 1e6;
 }
 
-/* 'test_plot_figures --bench [N]': each kind at 300 dpi to PNG, mean of N renders. */
-static int bench(int reps)
+/* 'test_plot_figures --bench [N [KIND]]': each kind (or only KIND) at 300 dpi to PNG, mean of N renders. */
+static int bench(int reps, const char *only)
 {
     /* the demo study's size: 4 groups of 12 fish, 3000 samples per track, 5000 resamples */
     synth s;
@@ -1005,6 +1005,8 @@ static int bench(int reps)
            "kind\tcpu_ms\tdraw_cpu_ms\twall_ms\n", reps);
     int rc = 0;
     for (size_t k = 0; k < sizeof kinds / sizeof kinds[0]; k++) {
+        if (only && strcmp(only, kinds[k]) != 0)
+            continue;
         zf_figure_spec spec = {0};
         spec.kind = kinds[k];
         spec.metrics = metric_top;
@@ -1045,7 +1047,7 @@ int main(int argc, char **argv)
     if (argc > 1 && strcmp(argv[1], "--bench") == 0) {
         char *end = NULL;
         long reps = argc > 2 ? strtol(argv[2], &end, 10) : 20;
-        return bench(reps > 0 ? (int)reps : 20);
+        return bench(reps > 0 ? (int)reps : 20, argc > 3 ? argv[3] : NULL);
     }
     test_kinds_table();
     test_bootdist();
