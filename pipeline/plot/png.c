@@ -66,6 +66,27 @@ static int is_ascii(const char *s)
 /* Pixel layouts zf_png_write_rows accepts. */
 enum { PX_RGBA, PX_ARGB32 };
 
+/* 1 when at least a quarter of the pixels (every 8th row) differ from their
+ * left neighbour, as in a page of trajectories: zlib's string matching then
+ * mostly fails, and run-length matching alone (Z_RLE) is a third faster.
+ * Flat figures compress faster and smaller with the default strategy, which
+ * also finds repeats of a colour pixel and of the row above. */
+static int busy(const unsigned char *px, int width, int height, size_t stride)
+{
+    size_t changes = 0, n = 0;
+    for (size_t y = 0; y < (size_t)height; y += 8) {
+        const unsigned char *row = px + y * stride;
+        uint32_t prev, cur;
+        memcpy(&prev, row, sizeof prev);
+        for (size_t x = 1; x < (size_t)width; x++, prev = cur) {
+            memcpy(&cur, row + 4 * x, sizeof cur);
+            changes += cur != prev;
+        }
+        n += (size_t)width - 1;
+    }
+    return 4 * changes >= n && n > 0;
+}
+
 /* The libpng calls, isolated so that only this frame's state matters after a
  * longjmp: everything it touches was set up by the caller. Returns 0 or 1 on a
  * libpng error (message in ctx). */
@@ -82,7 +103,7 @@ static int png_emit(png_structp png, png_infop info, FILE *fp, const unsigned ch
      * skips libpng's costly per-row filter search */
     png_set_filter(png, PNG_FILTER_TYPE_BASE, PNG_FILTER_NONE);
     png_set_compression_level(png, 1);
-    png_set_compression_strategy(png, Z_RLE); /* runs of flat colour: fastest, trajectories under 100 ms */
+    png_set_compression_strategy(png, busy(px, width, height, stride) ? Z_RLE : Z_DEFAULT_STRATEGY);
     png_uint_32 ppm = (png_uint_32)lround((double)dpi / 0.0254);
     png_set_pHYs(png, info, ppm, ppm, PNG_RESOLUTION_METER);
     if (ntexts > 0)
