@@ -6,7 +6,10 @@
 #include <gsl/gsl_sort.h>
 #include <gsl/gsl_statistics_double.h>
 
+#include "core/pool.h"
+
 #include <math.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -17,6 +20,7 @@
 #define NBUCKET 64       /* colour steps along a path */
 #define PATH_TOL 0.03    /* mm: a path may leave its track by this much (a third of a 300-dpi pixel) */
 #define MAX_SPEED_SAMPLES 200000
+#define BAND_MIN_SAMPLES 20000 /* paths worth a second thread (cairo strokes about 1.5 M steps a second) */
 
 /* light tints, one per zone in turn (the side view's top zone gets the first) */
 static const uint32_t zone_rgb[4] = {0xDCEAF4u, 0xF1EBDDu, 0xE2F0DEu, 0xF2E2EBu};
@@ -336,6 +340,149 @@ static int draw_path(cairo_t *cr, const zf_track *tr, const arena_box *b, int sp
     return ZF_OK;
 }
 
+/* A fish's path clipped to its tank. */
+static int clipped_path(cairo_t *cr, const zf_track *t, const arena_box *b, int speed, double vmax)
+{
+    cairo_save(cr);
+    cairo_rectangle(cr, b->x, b->y, b->w, b->h);
+    cairo_clip(cr);
+    int rc = draw_path(cr, t, b, speed, vmax);
+    cairo_restore(cr);
+    return rc;
+}
+
+typedef struct path_job {
+    const zf_track *t; /* NULL: drawn already */
+    arena_box b;
+    size_t lev, subj;
+    double dy0, dy1;   /* the tank's rows on the image (device units) */
+} path_job;
+
+/* The paths of the tanks that reach into rows [y0, y1) of the image, drawn
+ * on a surface of those rows alone. */
+typedef struct path_band {
+    cairo_surface_t *surf;
+    cairo_t *cr;
+    const path_job *job;
+    size_t njob;
+    double y0, y1;
+    int speed, rc;
+    double vmax;
+    char err[512];
+} path_band;
+
+static void *band_draw(void *arg)
+{
+    path_band *bd = arg;
+    bd->rc = ZF_OK;
+    for (size_t i = 0; i < bd->njob && bd->rc == ZF_OK; i++) {
+        const path_job *j = &bd->job[i];
+        if (j->t && j->dy1 > bd->y0 && j->dy0 < bd->y1)
+            bd->rc = clipped_path(bd->cr, j->t, &j->b, bd->speed, bd->vmax);
+    }
+    if (bd->rc != ZF_OK)
+        snprintf(bd->err, sizeof bd->err, "%s", zf_errmsg());
+    return NULL;
+}
+
+/* A context on rows [y0, y1) of the image target of cr, with cr's transform. */
+static int band_open(cairo_t *cr, cairo_surface_t *target, int y0, int y1, path_band *bd)
+{
+    unsigned char *data = cairo_image_surface_get_data(target);
+    int stride = cairo_image_surface_get_stride(target), w = cairo_image_surface_get_width(target);
+    double ox, oy, sx, sy;
+    cairo_matrix_t m;
+    cairo_surface_get_device_offset(target, &ox, &oy);
+    cairo_surface_get_device_scale(target, &sx, &sy);
+    cairo_get_matrix(cr, &m);
+    bd->surf = cairo_image_surface_create_for_data(data + (size_t)y0 * (size_t)stride, CAIRO_FORMAT_ARGB32, w,
+                                                   y1 - y0, stride);
+    cairo_surface_set_device_offset(bd->surf, ox, oy - y0);
+    cairo_surface_set_device_scale(bd->surf, sx, sy);
+    bd->cr = cairo_create(bd->surf);
+    cairo_set_matrix(bd->cr, &m);
+    bd->y0 = y0;
+    bd->y1 = y1;
+    return cairo_status(bd->cr) == CAIRO_STATUS_SUCCESS ? ZF_OK : zf_error(ZF_ENOMEM, "figure: %s",
+                                                                          cairo_status_to_string(cairo_status(bd->cr)));
+}
+
+static void band_close(path_band *bd)
+{
+    if (bd->cr)
+        cairo_destroy(bd->cr);
+    if (bd->surf)
+        cairo_surface_destroy(bd->surf);
+}
+
+/* Every job's path. On an image with many samples to draw and a second core,
+ * the rows are split where half the samples lie above: this thread draws the
+ * tanks that reach into the upper band, a second one those that reach into
+ * the lower band, each on its own surface over those rows of the image (a
+ * tank across the split is drawn by both, each keeping to its rows). The
+ * pixels are those of one thread drawing it all: cairo rasterizes each row
+ * of pixels from that row's own samples. */
+static int draw_paths(cairo_t *cr, path_job *jobs, size_t n, int speed, double vmax)
+{
+    cairo_surface_t *target = cairo_get_target(cr);
+    size_t samples = 0;
+    for (size_t i = 0; i < n; i++)
+        samples += jobs[i].t ? jobs[i].t->n : 0;
+    int h = cairo_surface_get_type(target) == CAIRO_SURFACE_TYPE_IMAGE ? cairo_image_surface_get_height(target) : 0;
+    if (samples < BAND_MIN_SAMPLES || zf_jobs() < 2 || cairo_get_group_target(cr) != target || h < 2 ||
+        cairo_image_surface_get_format(target) != CAIRO_FORMAT_ARGB32) {
+        for (size_t i = 0; i < n; i++) {
+            int rc = jobs[i].t ? clipped_path(cr, jobs[i].t, &jobs[i].b, speed, vmax) : ZF_OK;
+            if (rc != ZF_OK)
+                return rc;
+        }
+        return ZF_OK;
+    }
+    /* the tanks' rows, and the row with half the samples above (tanks are laid out by rows) */
+    size_t above = 0;
+    int split = h / 2;
+    for (size_t i = 0; i < n; i++) {
+        double x0 = jobs[i].b.x, y0 = jobs[i].b.y, x1 = x0 + jobs[i].b.w, y1 = y0 + jobs[i].b.h;
+        cairo_user_to_device(cr, &x0, &y0);
+        cairo_user_to_device(cr, &x1, &y1);
+        jobs[i].dy0 = floor(fmin(y0, y1)) - 2.0; /* antialiasing reaches a pixel beyond */
+        jobs[i].dy1 = ceil(fmax(y0, y1)) + 2.0;
+    }
+    for (size_t i = 0; i < n; i++) {
+        if (!jobs[i].t)
+            continue;
+        above += jobs[i].t->n;
+        if (2 * above >= samples) {
+            split = (int)fmin(fmax(jobs[i].dy1, 1.0), (double)(h - 1));
+            break;
+        }
+    }
+    int rc = ZF_OK;
+    path_band top = {0}, bottom = {0};
+    pthread_t th;
+    top.job = bottom.job = jobs;
+    top.njob = bottom.njob = n;
+    top.speed = bottom.speed = speed;
+    top.vmax = bottom.vmax = vmax;
+    cairo_surface_flush(target);
+    if ((rc = band_open(cr, target, 0, split, &top)) != ZF_OK || (rc = band_open(cr, target, split, h, &bottom)) != ZF_OK)
+        goto done;
+    if (pthread_create(&th, NULL, band_draw, &bottom) == 0) {
+        band_draw(&top);
+        pthread_join(th, NULL);
+    } else { /* no second thread: both bands here */
+        band_draw(&top);
+        band_draw(&bottom);
+    }
+    if (top.rc != ZF_OK || bottom.rc != ZF_OK)
+        rc = zf_error(top.rc != ZF_OK ? top.rc : bottom.rc, "%s", top.rc != ZF_OK ? top.err : bottom.err);
+done:
+    band_close(&top);
+    band_close(&bottom);
+    cairo_surface_mark_dirty(target);
+    return rc;
+}
+
 int zf_draw_trajectory(zf_fig *f, const zf_figure_spec *spec, double x, double y, double w, double h)
 {
     int rc = ZF_OK;
@@ -344,6 +491,7 @@ int zf_draw_trajectory(zf_fig *f, const zf_figure_spec *spec, double x, double y
     roster r;
     zf_track tr;
     track_cache cache;
+    path_job *jobs = NULL;
     memset(&cache, 0, sizeof cache);
     zf_track_init(&tr);
     int speed = spec->colour_by && strcmp(spec->colour_by, "speed") == 0;
@@ -425,6 +573,12 @@ int zf_draw_trajectory(zf_fig *f, const zf_figure_spec *spec, double x, double y
         rc = zf_error(ZF_EINVAL, "trajectory: %.0f x %.0f mm is too small for %zu fish", w, h, total);
         goto done;
     }
+    /* zones, then every path, then every outline: tanks do not overlap, so
+     * the paths may be drawn in any order (held ones possibly by two threads) */
+    if (!(jobs = calloc(total + 1, sizeof *jobs))) {
+        rc = zf_error(ZF_ENOMEM, "out of memory");
+        goto done;
+    }
     double cy = ty0;
     size_t idx = 0;
     for (size_t g = 0; g < r.ng; g++) {
@@ -440,25 +594,28 @@ int zf_draw_trajectory(zf_fig *f, const zf_figure_spec *spec, double x, double y
         zf_canvas_text(cr, tx0 - 1.5, cy + gh / 2.0 + nh / 2.0, buf, 1.0, ZF_VALIGN_MIDDLE);
         for (size_t k = 0; k < r.n[g]; k++) {
             arena_box b = {tx0 + (double)(k % cols) * (tw + gap), cy + (double)(k / cols) * (th + vgap), tw, th, W, H};
-            const zf_track *t = &cache.tr[idx];
-            if (!cache.held[idx]) {
-                if ((rc = read_track(f, r.subj[g][k], &tr)) != ZF_OK)
+            path_job *j = &jobs[idx];
+            j->b = b;
+            j->lev = r.lev[g];
+            j->subj = r.subj[g][k];
+            draw_zones(cr, src, &b);
+            if (cache.held[idx]) {
+                j->t = &cache.tr[idx];
+            } else { /* read again: drawn now, before the next one is read */
+                if ((rc = read_track(f, r.subj[g][k], &tr)) != ZF_OK ||
+                    (rc = clipped_path(cr, &tr, &b, speed, vmax)) != ZF_OK)
                     goto done;
-                t = &tr;
             }
             idx++;
-            draw_zones(cr, src, &b);
-            cairo_save(cr);
-            cairo_rectangle(cr, b.x, b.y, b.w, b.h);
-            cairo_clip(cr);
-            rc = draw_path(cr, t, &b, speed, vmax);
-            cairo_restore(cr);
-            if (rc != ZF_OK)
-                goto done;
-            draw_tank(cr, src, &b);
-            zf_fig_mark(f, ZF_MARK_TANK, r.lev[g], r.subj[g][k], b.x, b.y, b.w, b.h, 0.0, 0.0);
         }
         cy += gh + ggap;
+    }
+    if ((rc = draw_paths(cr, jobs, total, speed, vmax)) != ZF_OK)
+        goto done;
+    for (size_t i = 0; i < total; i++) {
+        draw_tank(cr, src, &jobs[i].b);
+        zf_fig_mark(f, ZF_MARK_TANK, jobs[i].lev, jobs[i].subj, jobs[i].b.x, jobs[i].b.y, jobs[i].b.w, jobs[i].b.h,
+                    0.0, 0.0);
     }
     /* the colour bar beside the tanks, as tall as they allow */
     double used = cy - ggap - ty0;
@@ -469,6 +626,7 @@ int zf_draw_trajectory(zf_fig *f, const zf_figure_spec *spec, double x, double y
     zf_fig_procedure(f, "trajectory: every fish's path, coloured by %s%s", speed ? "speed (95th-percentile scale)" : "time",
                      src->nzones ? ", zones shaded" : "");
 done:
+    free(jobs);
     zf_track_free(&tr);
     cache_free(&cache);
     roster_free(&r);

@@ -1,5 +1,6 @@
 /* test_plot_figures.c: unit tests of the figure kinds (estimation, box, timecourse, trajectory, heatmap, doseresponse, panel) on synthetic data read back with libpng, the figures: study keys, the bootstrap distribution; '--bench' times each kind. */
 #include "check.h"
+#include "core/pool.h"
 #include "testutil.h"
 #include "plottest.h"
 #include "plot/plot_internal.h"
@@ -655,6 +656,34 @@ static void test_arena_kinds(void)
         free(im.rgba);
 }
 
+/* Paths drawn by two threads, each on its own band of rows, give the very
+ * bytes one thread gives (enough samples that the bands are used). */
+static void test_trajectory_bands(void)
+{
+    synth s;
+    zf_plot_source src;
+    size_t keep_n = track_n;
+    wander = 1;
+    track_n = 1000; /* 30 fish: 30000 samples */
+    synth_build(&s, &src);
+    zf_figure_spec spec = {0};
+    spec.kind = "trajectory";
+    char *one = tmp_path("traj_1.png"), *two = tmp_path("traj_2.png");
+    for (int speed = 0; speed < 2; speed++) {
+        spec.colour_by = speed ? "speed" : NULL;
+        zf_jobs_set(1);
+        CHECK_OK(zf_plot_figure(&spec, &src, one, NULL, 0));
+        zf_jobs_set(2);
+        CHECK_OK(zf_plot_figure(&spec, &src, two, NULL, 0));
+        CHECK(tu_same_file(one, two));
+    }
+    zf_jobs_set(0);
+    wander = 0;
+    track_n = keep_n;
+    free(one);
+    free(two);
+}
+
 static void test_doseresponse(void)
 {
     /* six doses on a log-logistic curve: EC50 3, slope 1.5, 40 -> 120 */
@@ -1055,6 +1084,7 @@ int main(int argc, char **argv)
     test_box_kind();
     test_timecourse();
     test_arena_kinds();
+    test_trajectory_bands();
     test_doseresponse();
     test_panel_and_formats();
     test_study_keys();
