@@ -19,9 +19,9 @@ enum {
      * blocks instead of being searched for matches: several times faster,
      * slightly larger; any deflate reader (HDF5, h5py) reads it unchanged */
     ZF_CHUNK_FAST = 1,
-    /* the whole shuffled chunk through ISA-L's igzip at level 1 (zlib
-     * format): about twice as fast as ZF_CHUNK_FAST and smaller; available
-     * when built with ISA-L (ZF_HAVE_ISAL), otherwise it falls back to
+    /* as ZF_CHUNK_FAST, with the planes that compress deflated by ISA-L's
+     * igzip instead of zlib: faster, as small, as quick to read back;
+     * available when built with ISA-L (ZF_HAVE_ISAL), otherwise it is
      * ZF_CHUNK_FAST */
     ZF_CHUNK_ISAL = 2,
     /* what the experiment writer uses: ZF_CHUNK_ISAL when built with it */
