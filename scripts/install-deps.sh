@@ -6,11 +6,11 @@
 # HDF5 for the ZF_MPI build, scripts/test-mpi.sh)
 set -euo pipefail
 
-# build: compiler, CMake, HDF5 (C), GSL, libpng, cairo, libyaml, OpenSSL (SHA-256), zlib, ISA-L (deflate), the font
+# build: compiler, CMake, HDF5 (C), GSL, libpng, cairo, libyaml, OpenSSL (SHA-256), zlib, libdeflate (deflate), the font
 # tests: h5dump (hdf5-tools) and h5py to check the experiment file opens in both; chromium renders report.html
 # benchmarks: GNU time (scripts/bench.sh reads wall, CPU and peak memory from it)
 packages=(gcc make cmake pkg-config libhdf5-dev hdf5-tools libgsl-dev libpng-dev libcairo2-dev
-          libyaml-dev libssl-dev zlib1g-dev libisal-dev fonts-dejavu-core python3 python3-h5py time chromium)
+          libyaml-dev libssl-dev zlib1g-dev libdeflate-dev fonts-dejavu-core python3 python3-h5py time chromium)
 # reliability: clang with its libFuzzer runtime (Debian 12: LLVM 14) for the fuzz harnesses, valgrind
 if [ "${1:-}" = reliability ]; then
     packages+=(clang libclang-rt-14-dev valgrind)

@@ -1,17 +1,17 @@
-/* chunkenc.c: HDF5 chunk encoding in our own threads (byte shuffle, deflate by ISA-L or by zlib with stored blocks for noise planes, fletcher32) for H5Dwrite_chunk. */
+/* chunkenc.c: HDF5 chunk encoding in our own threads (byte shuffle, deflate by libdeflate or zlib with stored blocks for noise planes, fletcher32) for H5Dwrite_chunk. */
 #include "zfstress/core.h"
 #include "core/chunkenc.h"
 
 #include <stdlib.h>
 #include <string.h>
 #include <zlib.h>
-#ifdef ZF_HAVE_ISAL
-#include <isa-l/igzip_lib.h>
+#ifdef ZF_HAVE_LIBDEFLATE
+#include <libdeflate.h>
 #endif
 
-int zf_chunk_have_isal(void)
+int zf_chunk_have_libdeflate(void)
 {
-#ifdef ZF_HAVE_ISAL
+#ifdef ZF_HAVE_LIBDEFLATE
     return 1;
 #else
     return 0;
@@ -95,41 +95,16 @@ static int compressible(z_stream *trial, const unsigned char *plane, size_t n)
     return deflate(trial, Z_FINISH) == Z_STREAM_END;
 }
 
-#ifdef ZF_HAVE_ISAL
-/* ISA-L's AVX-512 code can return with the upper halves of the vector
- * registers dirty; until a VZEROUPPER every SSE instruction this thread runs
- * afterwards (the metrics kernel, libm's atan2) pays for merging them: a full
- * analysis of cohort-L took 1.6 s instead of 1.1 s. ISA-L only runs that code
- * on a CPU with AVX, where the instruction exists. */
-static void avx_clean(void)
-{
-#if defined(__x86_64__) && (defined(__GNUC__) || defined(__clang__))
-    if (__builtin_cpu_supports("avx"))
-        __asm__ volatile("vzeroupper" ::: "memory");
-#endif
-}
-
-/* compressible() by igzip: the same test (a sample from the plane's start
- * must deflate below 3/4 of its size) at a quarter of zlib's cost. */
-static int isal_compressible(unsigned char *lvl, const unsigned char *plane, size_t n)
+#ifdef ZF_HAVE_LIBDEFLATE
+/* compressible() by libdeflate: the same test (a sample from the plane's
+ * start must deflate below 3/4 of its size) at a fraction of zlib's cost. */
+static int fast_compressible(struct libdeflate_compressor *c, const unsigned char *plane, size_t n)
 {
     unsigned char buf[SAMPLE];
     size_t len = n < SAMPLE ? n : SAMPLE;
     if (len < 64)
         return 1;
-    struct isal_zstream z;
-    isal_deflate_stateless_init(&z);
-    z.level = 1;
-    z.level_buf = lvl;
-    z.level_buf_size = ISAL_DEF_LVL1_DEFAULT;
-    z.end_of_stream = 1;
-    z.next_in = (uint8_t *)(uintptr_t)plane;
-    z.avail_in = (uint32_t)len;
-    z.next_out = buf;
-    z.avail_out = (uint32_t)(len * 3 / 4);
-    int ok = isal_deflate_stateless(&z) == COMP_OK;
-    avx_clean();
-    return ok;
+    return libdeflate_deflate_compress(c, plane, len, buf, len * 3 / 4) != 0;
 }
 
 /* n bytes as stored blocks at out (byte-aligned), BFINAL on the last one
@@ -152,59 +127,39 @@ static size_t put_stored(unsigned char *out, const unsigned char *src, size_t n,
     return at;
 }
 
-/* The nplane byte planes of sh as one zlib stream: each run of planes that
- * compress deflated by ISA-L's igzip at level 1 (on its own history, ending
- * byte-aligned unless it ends the stream), each run of noise planes as
- * stored blocks, so that a reader copies them instead of decoding them;
- * then zlib's Adler-32 of all the bytes. */
-static int isal_planes(const unsigned char *sh, size_t nbytes, size_t nplane, unsigned char *out, size_t cap,
+/* The nplane byte planes of sh as one zlib stream: the planes before the
+ * last run of planes that compress (the low mantissa bytes of measured
+ * values, which come first in little-endian order) as stored blocks, so
+ * that a reader copies them instead of decoding them; that run deflated by
+ * libdeflate at level 1 as the final blocks (libdeflate writes whole
+ * streams only, so it must end the stream); then the Adler-32. libdeflate
+ * is plain C whose bytes depend on nothing but the input. Returns 1,
+ * writing nothing, when a plane that compresses comes before a noise plane
+ * (then the caller uses ZF_CHUNK_FAST). */
+static int fast_planes(const unsigned char *sh, size_t nbytes, size_t nplane, unsigned char *out, size_t cap,
                        size_t *len)
 {
-    size_t plane = nbytes / nplane, at = 2;
-    unsigned char *lvl = malloc(ISAL_DEF_LVL1_DEFAULT);
-    if (!lvl)
+    size_t plane = nbytes / nplane, at = 2, k = nplane;
+    struct libdeflate_compressor *c = libdeflate_alloc_compressor(1);
+    if (!c)
         return zf_error(ZF_ENOMEM, "out of memory");
     out[0] = 0x78; /* deflate with a 32 KiB window; 0x7801 is a multiple of 31 (RFC 1950) */
     out[1] = 0x01;
-#define PLANE_LEN(q) ((q) + 1 == nplane ? nbytes - (q) * plane : plane) /* the last plane keeps any leftover bytes */
-    int cur = isal_compressible(lvl, sh, PLANE_LEN(0));
-    for (size_t p = 0; p < nplane;) {
-        size_t q = p + 1;
-        int next = cur;
-        while (q < nplane && (next = isal_compressible(lvl, sh + q * plane, PLANE_LEN(q))) == cur)
-            q++;
-        const unsigned char *src = sh + p * plane;
-        size_t n = (q == nplane ? nbytes : q * plane) - p * plane;
-        int last = q == nplane;
-        if (cur) {
-            struct isal_zstream z;
-            isal_deflate_stateless_init(&z);
-            z.level = 1;
-            z.level_buf = lvl;
-            z.level_buf_size = ISAL_DEF_LVL1_DEFAULT;
-            z.gzip_flag = IGZIP_DEFLATE;
-            z.flush = last ? NO_FLUSH : FULL_FLUSH;
-            z.end_of_stream = (uint16_t)last;
-            z.next_in = (uint8_t *)(uintptr_t)src;
-            z.avail_in = (uint32_t)n;
-            z.next_out = out + at;
-            z.avail_out = (uint32_t)(cap - at);
-            int irc = isal_deflate_stateless(&z);
-            avx_clean();
-            if (irc != COMP_OK) {
-                free(lvl);
-                return zf_error(ZF_ENOMEM, "ISA-L could not compress a chunk of %zu bytes (code %d)", nbytes, irc);
-            }
-            at += z.total_out;
-        } else {
-            at += put_stored(out + at, src, n, last);
+    while (k > 0 && fast_compressible(c, sh + (k - 1) * plane, k == nplane ? nbytes - (k - 1) * plane : plane))
+        k--; /* planes k.. compress; the last plane keeps any leftover bytes */
+    for (size_t q = 0; q + 1 < k; q++)
+        if (fast_compressible(c, sh + q * plane, plane)) {
+            libdeflate_free_compressor(c);
+            return 1; /* a plane that compresses before noise: the zlib scheme, which takes any order */
         }
-        p = q;
-        cur = next;
+    size_t stored = k * plane, z = 0;
+    at += put_stored(out + at, sh, stored, k == nplane);
+    if (k < nplane) {
+        z = libdeflate_deflate_compress(c, sh + stored, nbytes - stored, out + at, cap - at);
+        at += z ? z : put_stored(out + at, sh + stored, nbytes - stored, 1); /* 0: it would not fit: stored */
     }
-#undef PLANE_LEN
-    free(lvl);
-    uLong a = adler32_z(adler32(0L, Z_NULL, 0), sh, nbytes);
+    libdeflate_free_compressor(c);
+    uint32_t a = libdeflate_adler32(1, sh, nbytes);
     out[at++] = (unsigned char)(a >> 24);
     out[at++] = (unsigned char)(a >> 16);
     out[at++] = (unsigned char)(a >> 8);
@@ -232,13 +187,18 @@ int zf_chunk_encode(const void *raw, size_t nbytes, size_t elem, int mode, unsig
         shuffle(raw, sh, nbytes, elem);
     else
         memcpy(sh, raw, nbytes);
-#ifdef ZF_HAVE_ISAL
-    if (mode == ZF_CHUNK_ISAL) {
-        if ((rc = isal_planes(sh, nbytes, elem > 1 && nbytes >= elem ? elem : 1, out, cap, &len)) != ZF_OK)
+    int encoded = 0;
+#ifdef ZF_HAVE_LIBDEFLATE
+    if (mode == ZF_CHUNK_LIBDEFLATE) {
+        if ((rc = fast_planes(sh, nbytes, elem > 1 && nbytes >= elem ? elem : 1, out, cap, &len)) < 0)
             goto done;
-    } else
+        encoded = rc == ZF_OK; /* 1: the zlib scheme below */
+        rc = ZF_OK;
+    }
 #endif
-    if (mode == ZF_CHUNK_ZLIB) {
+    if (encoded) {
+        /* done */
+    } else if (mode == ZF_CHUNK_ZLIB) {
         uLongf zlen = (uLongf)cap;
         if (compress2(out, &zlen, sh, (uLong)nbytes, 1) != Z_OK) {
             rc = zf_error(ZF_ENOMEM, "zlib could not compress a chunk of %zu bytes", nbytes);

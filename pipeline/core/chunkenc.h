@@ -19,17 +19,17 @@ enum {
      * blocks instead of being searched for matches: several times faster,
      * slightly larger; any deflate reader (HDF5, h5py) reads it unchanged */
     ZF_CHUNK_FAST = 1,
-    /* as ZF_CHUNK_FAST, with the planes that compress deflated by ISA-L's
-     * igzip instead of zlib: faster, as small, as quick to read back;
-     * available when built with ISA-L (ZF_HAVE_ISAL), otherwise it is
-     * ZF_CHUNK_FAST */
-    ZF_CHUNK_ISAL = 2,
-    /* what the experiment writer uses: ZF_CHUNK_ISAL when built with it */
-    ZF_CHUNK_BEST = ZF_CHUNK_ISAL
+    /* as ZF_CHUNK_FAST, with the planes that compress deflated by
+     * libdeflate instead of zlib, and libdeflate's Adler-32: twice as fast,
+     * as small, as quick to read back; when built with libdeflate
+     * (ZF_HAVE_LIBDEFLATE), otherwise it is ZF_CHUNK_FAST */
+    ZF_CHUNK_LIBDEFLATE = 2,
+    /* what the experiment writer uses: ZF_CHUNK_LIBDEFLATE when built with it */
+    ZF_CHUNK_BEST = ZF_CHUNK_LIBDEFLATE
 };
 
-/* Whether ZF_CHUNK_ISAL is really ISA-L in this build. */
-int zf_chunk_have_isal(void);
+/* Whether ZF_CHUNK_LIBDEFLATE is really libdeflate in this build. */
+int zf_chunk_have_libdeflate(void);
 
 /* Room the encoded form of nbytes may need. */
 size_t zf_chunk_bound(size_t nbytes);
