@@ -570,12 +570,14 @@ static inline const char *plain_decimal(const char *p, char d, double *out)
     size_t nd = 0, nf = 0;
     p += neg;
     const char *ip = p;
-    while ((unsigned)(*p - '0') < 10u && p - ip < 20)
+    /* more than 19 digits wrap w around (unsigned arithmetic) and are
+     * refused below, so the loops need no bound of their own */
+    while ((unsigned)(*p - '0') < 10u)
         w = w * 10 + (uint64_t)(*p++ - '0');
     nd = (size_t)(p - ip);
     if (*p == '.') {
         const char *fp = ++p;
-        while ((unsigned)(*p - '0') < 10u && nd + (size_t)(p - fp) < 20)
+        while ((unsigned)(*p - '0') < 10u)
             w = w * 10 + (uint64_t)(*p++ - '0');
         nf = (size_t)(p - fp);
         nd += nf;
