@@ -226,7 +226,9 @@ double *zf_rank_sum_counts(size_t m, size_t big)
         for (size_t k = kmax; k >= 1; k--) {
             double *row = cnt + k * width;
             const double *prev = cnt + (k - 1) * width;
-            for (size_t s = smax; s >= rank; s--)
+            /* k ranks of 1..rank sum to at most k * rank - k(k-1)/2: above, every count is 0 */
+            size_t top = k * rank - k * (k - 1) / 2;
+            for (size_t s = top < smax ? top : smax; s >= rank; s--)
                 row[s] += prev[s - rank];
         }
     }
