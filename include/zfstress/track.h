@@ -23,6 +23,8 @@ void zf_track_free(zf_track *tr); /* releases arrays, keeps the struct; NULL is 
 int zf_track_push(zf_track *tr, double t, double x, double y);
 /* Number of samples whose x or y is NaN. */
 size_t zf_track_missing(const zf_track *tr);
+/* 1 when no sample has both coordinates (stops at the first that has). */
+int zf_track_all_missing(const zf_track *tr);
 
 /* How to read and convert a generic CSV track. */
 typedef struct zf_csv_spec {

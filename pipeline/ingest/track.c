@@ -52,6 +52,14 @@ size_t zf_track_missing(const zf_track *tr)
     return m;
 }
 
+int zf_track_all_missing(const zf_track *tr)
+{
+    for (size_t i = 0; i < tr->n; i++)
+        if (!isnan(tr->x[i]) && !isnan(tr->y[i]))
+            return 0;
+    return 1;
+}
+
 int zf_units_parse(const char *s)
 {
     if (strcmp(s, "mm") == 0)
@@ -240,7 +248,7 @@ int zf_track_read_csv(const char *path, const zf_csv_spec *spec, zf_track *tr)
         rc = zf_error(ZF_EDATA, "'%s': empty track: expected at least 2 samples, got %zu", path, tr->n);
         goto done;
     }
-    if (zf_track_missing(tr) == tr->n) {
+    if (zf_track_all_missing(tr)) {
         rc = zf_error(ZF_EDATA, "'%s': every position is missing: expected at least one tracked sample", path);
         goto done;
     }

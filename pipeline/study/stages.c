@@ -258,7 +258,7 @@ static int ingest_sink(void *vctx, zf_track *tr, const zf_track_info *info)
     } else if (tr->n < 2)
         return zf_error(ZF_EDATA, "'%s': empty track%s%s: expected at least 2 samples, got %zu", c->file,
                         info->individual[0] ? " of individual " : "", info->individual, tr->n);
-    else if (zf_track_missing(tr) == tr->n)
+    else if (zf_track_all_missing(tr))
         return zf_error(ZF_EDATA, "'%s'%s%s: every position is missing: expected at least one tracked sample", c->file,
                         info->individual[0] ? ": individual " : "", info->individual);
     else if ((rc = check_times(t, c->row, c->file, tr, info)) != ZF_OK)
