@@ -131,6 +131,11 @@ int zf_rename_durable(const char *tmp, const char *path);
 /* strdup that sets ZF_ENOMEM message on failure. */
 char *zf_strdup(const char *s);
 
+/* Make *p (an array of elem-byte items, *cap of them) hold at least need
+ * items: the capacity doubles from 64. ZF_ENOMEM leaves *p and *cap as they
+ * were. */
+int zf_grow(void **p, size_t *cap, size_t need, size_t elem);
+
 #ifdef __cplusplus
 }
 #endif

@@ -95,21 +95,6 @@ static void hash_finish(zf_csv *c)
     c->md = NULL;
 }
 
-static int grow(void **p, size_t *cap, size_t need, size_t elem)
-{
-    if (need <= *cap)
-        return ZF_OK;
-    size_t n = *cap ? *cap : 64;
-    while (n < need)
-        n *= 2;
-    void *q = realloc(*p, n * elem);
-    if (!q)
-        return zf_error(ZF_ENOMEM, "out of memory");
-    *p = q;
-    *cap = n;
-    return ZF_OK;
-}
-
 static char detect_delim(const char *line)
 {
     size_t tabs = 0, semis = 0, commas = 0;
@@ -384,7 +369,7 @@ static int split_plain(zf_csv *c, char *s, const char *end)
     const int trim = d != ' ';
     c->nfield = 0;
     for (;;) {
-        if (c->nfield == c->field_cap && grow((void **)&c->fld, &c->field_cap, c->nfield + 1, sizeof *c->fld))
+        if (c->nfield == c->field_cap && zf_grow((void **)&c->fld, &c->field_cap, c->nfield + 1, sizeof *c->fld))
             return ZF_ENOMEM;
         if (trim)
             while (*s == ' ')
@@ -412,7 +397,7 @@ static int split_plain(zf_csv *c, char *s, const char *end)
  * quoted field may continue on the following physical lines. */
 static int split_quoted(zf_csv *c, const char *text, size_t n)
 {
-    if (grow((void **)&c->line, &c->line_cap, n + 1, 1) || grow((void **)&c->buf, &c->buf_cap, n + 2, 1))
+    if (zf_grow((void **)&c->line, &c->line_cap, n + 1, 1) || zf_grow((void **)&c->buf, &c->buf_cap, n + 2, 1))
         return ZF_ENOMEM;
     memcpy(c->line, text, n + 1);
     c->nfield = 0;
@@ -420,7 +405,7 @@ static int split_quoted(zf_csv *c, const char *text, size_t n)
     const char *s = c->line;
     int done = 0;
     while (!done) {
-        if (grow((void **)&c->start, &c->start_cap, c->nfield + 1, sizeof(size_t)))
+        if (zf_grow((void **)&c->start, &c->start_cap, c->nfield + 1, sizeof(size_t)))
             return ZF_ENOMEM;
         c->start[c->nfield++] = o;
         while (*s == ' ' && c->delim != ' ')
@@ -440,7 +425,7 @@ static int split_quoted(zf_csv *c, const char *text, size_t n)
                         return zf_error(ZF_EPARSE, "'%s':%zu: unterminated quoted field", c->path, c->lineno);
                     c->next_lineno++;
                     size_t total = off + 1 + m + 1;
-                    if (grow((void **)&c->line, &c->line_cap, total, 1) || grow((void **)&c->buf, &c->buf_cap, o + total + 2, 1))
+                    if (zf_grow((void **)&c->line, &c->line_cap, total, 1) || zf_grow((void **)&c->buf, &c->buf_cap, o + total + 2, 1))
                         return zf_error(ZF_ENOMEM, "out of memory");
                     c->line[off] = '\n';
                     memcpy(c->line + off + 1, next, m + 1);
@@ -475,7 +460,7 @@ static int split_quoted(zf_csv *c, const char *text, size_t n)
         else
             done = 1;
     }
-    if (grow((void **)&c->fld, &c->field_cap, c->nfield, sizeof *c->fld))
+    if (zf_grow((void **)&c->fld, &c->field_cap, c->nfield, sizeof *c->fld))
         return ZF_ENOMEM;
     for (size_t i = 0; i < c->nfield; i++)
         c->fld[i] = c->buf + c->start[i];
@@ -863,8 +848,8 @@ int zf_table_read(const char *path, zf_table **out)
                 goto done;
             }
         }
-        if (grow((void **)&t->cells, &cell_cap, (t->nrow + 1) * t->ncol, sizeof(char *)) ||
-            grow((void **)&t->line, &line_cap, t->nrow + 1, sizeof(size_t))) {
+        if (zf_grow((void **)&t->cells, &cell_cap, (t->nrow + 1) * t->ncol, sizeof(char *)) ||
+            zf_grow((void **)&t->line, &line_cap, t->nrow + 1, sizeof(size_t))) {
             rc = ZF_ENOMEM;
             goto done;
         }

@@ -27,6 +27,21 @@ char *zf_strdup(const char *s)
     return d;
 }
 
+int zf_grow(void **p, size_t *cap, size_t need, size_t elem)
+{
+    if (need <= *cap)
+        return ZF_OK;
+    size_t n = *cap ? *cap : 64;
+    while (n < need)
+        n *= 2;
+    void *q = realloc(*p, n * elem);
+    if (!q)
+        return zf_error(ZF_ENOMEM, "out of memory");
+    *p = q;
+    *cap = n;
+    return ZF_OK;
+}
+
 char *zf_path_join(const char *dir, const char *rel)
 {
     if (rel[0] == '/' || !dir || !dir[0] || strcmp(dir, ".") == 0)

@@ -390,16 +390,8 @@ static void early_free(void *p)
 /* Subject i's row takes g's metrics (or none). */
 static int early_put(early_set *es, size_t i, got_track *g)
 {
-    if (i >= es->cap) {
-        size_t cap = es->cap ? 2 * es->cap : 64;
-        while (cap <= i)
-            cap *= 2;
-        early_row *r = realloc(es->rows, cap * sizeof *r);
-        if (!r)
-            return zf_error(ZF_ENOMEM, "out of memory");
-        es->rows = r;
-        es->cap = cap;
-    }
+    if (zf_grow((void **)&es->rows, &es->cap, i + 1, sizeof *es->rows) != ZF_OK)
+        return ZF_ENOMEM;
     for (; es->n <= i; es->n++)
         es->rows[es->n] = (early_row){NULL, NULL, 0};
     free(es->rows[i].whole);
@@ -1827,16 +1819,8 @@ static int append_rows(zf_stat_table *dst, const zf_stat_table *src)
 {
     if (src->n == 0)
         return ZF_OK;
-    if (dst->n + src->n > dst->cap) {
-        size_t cap = dst->cap ? 2 * dst->cap : 64;
-        while (cap < dst->n + src->n)
-            cap *= 2;
-        zf_stat_row *rows = realloc(dst->rows, cap * sizeof *rows);
-        if (!rows)
-            return zf_error(ZF_ENOMEM, "out of memory");
-        dst->rows = rows;
-        dst->cap = cap;
-    }
+    if (zf_grow((void **)&dst->rows, &dst->cap, dst->n + src->n, sizeof *dst->rows) != ZF_OK)
+        return ZF_ENOMEM;
     memcpy(dst->rows + dst->n, src->rows, src->n * sizeof *src->rows);
     dst->n += src->n;
     return ZF_OK;

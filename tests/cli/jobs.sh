@@ -9,15 +9,20 @@ awk -F, 'NR > 1000 && NR < 1100 { $3 = "NaN"; $4 = "" } { print }' OFS=, s/track
 mv s/tracks/gap.csv s/tracks/ketamine02.csv
 printf 'long01,control,0,tracks/long01.csv,30\n' >> s/samples.csv
 
-# ZF_JOBS sets the thread count without changing the command line that the file records;
-# both runs in the same directory (the file records where the study is)
-for j in 1 3; do
-    (ZF_JOBS=$j "$ZF" run s/study.yaml --out out -q) || fail "run with ZF_JOBS=$j failed"
-    mv out "j$j"
-done
-for f in experiment.h5 metrics.csv binned.csv stats.csv report.html; do
-    assert "ZF_JOBS 1 and 3: $f byte-identical" cmp -s "j1/$f" "j3/$f"
-done
+# same_for_jobs STUDY DIR LABEL: run STUDY with ZF_JOBS=1 into DIR1 and with ZF_JOBS=3 into DIR3; the
+# experiment file and the tables byte-identical. ZF_JOBS sets the thread count without changing the
+# command line that the file records; both runs in the same directory (the file records where the
+# study is).
+same_for_jobs() {
+    for j in 1 3; do
+        (ZF_JOBS=$j "$ZF" run "$1" --out out -q) || fail "${3}run with ZF_JOBS=$j failed"
+        mv out "$2$j"
+    done
+    for f in experiment.h5 metrics.csv binned.csv stats.csv report.html; do
+        assert "${3}ZF_JOBS 1 and 3: $f byte-identical" cmp -s "${2}1/$f" "${2}3/$f"
+    done
+}
+same_for_jobs s/study.yaml j ""
 for f in j1/figures/* j1/prism/*; do
     assert "ZF_JOBS 1 and 3: ${f#j1/} byte-identical" cmp -s "$f" "j3/${f#j1/}"
 done
@@ -47,13 +52,7 @@ done
 
 # a study that selects endpoints and turns the bins off: the same for any thread count
 sed 's/bin_s: 60}/bin_s: 0, endpoints: [distance_mm, time_top_s, freezing_bouts, max_speed_mm_s]}/' s/study.yaml > s/sel.yaml
-for j in 1 3; do
-    (ZF_JOBS=$j "$ZF" run s/sel.yaml --out out -q) || fail "selection: run with ZF_JOBS=$j failed"
-    mv out "sel$j"
-done
-for f in experiment.h5 metrics.csv binned.csv stats.csv report.html; do
-    assert "selection, ZF_JOBS 1 and 3: $f byte-identical" cmp -s "sel1/$f" "sel3/$f"
-done
+same_for_jobs s/sel.yaml sel "selection: "
 cols() { awk -F, 'NR == 1 { for (i = 1; i <= NF; i++) c[$i] = i }
     { print $(c["subject"]) "," $(c["distance_mm"]) "," $(c["max_speed_mm_s"]) "," $(c["time_top_s"]) "," $(c["freezing_bouts"]) "," $(c["fraction_missing"]) }' "$1"; }
 assert "selection: the values of the full analysis, to the last digit" test "$(cols sel1/metrics.csv)" = "$(cols j1/metrics.csv)"
